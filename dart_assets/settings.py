@@ -1,0 +1,102 @@
+"""Settings from the environment (see CONTRACTS.md), validated once.
+
+Why a hand-written loader rather than pydantic-settings: validation errors must never
+echo a key, and pydantic's errors include the offending input value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_BASE_URL = "https://opendart.fss.or.kr/api"
+_KEY_RE = re.compile(r"^[0-9A-Za-z]{40}$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable, never a secret."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_keys: tuple[str, ...] = field(repr=False)
+    base_url: str
+    database_url: str | None
+    home: Path
+    dagster_home: Path
+    alert_webhook_url: str | None = field(default=None, repr=False)
+    # Client-side request ceiling: DART blocks IPs reported at ~1,000 requests/minute.
+    requests_per_second: float = 5.0
+    # Daily budget per key, counted per Asia/Seoul day (DART allows 20,000; plan for 10,000).
+    daily_call_budget: int = 10_000
+
+    @property
+    def uses_simulator(self) -> bool:
+        return self.base_url.rstrip("/") != DEFAULT_BASE_URL
+
+    @property
+    def archive_dir(self) -> Path:
+        return Path(os.environ.get("DART_FG_ARCHIVE_DIR") or self.home / "archive")
+
+
+def _validate_key(key: str, variable: str, position: int) -> str:
+    if not _KEY_RE.match(key):
+        # Never echo the value: say which one and what is wrong with it.
+        raise SettingsError(
+            f"{variable}: key #{position} is not a 40-character alphanumeric OpenDART key "
+            f"(it has {len(key)} characters)"
+        )
+    return key
+
+
+def _parse_keys(env: dict[str, str]) -> tuple[str, ...]:
+    many = env.get("DART_API_KEYS", "").strip()
+    if many:
+        keys = [k.strip() for k in many.split(",") if k.strip()]
+        return tuple(_validate_key(k, "DART_API_KEYS", i + 1) for i, k in enumerate(keys))
+    one = env.get("DART_API_KEY", "").strip()
+    return (_validate_key(one, "DART_API_KEY", 1),) if one else ()
+
+
+def _positive(env: dict[str, str], name: str, default: float, cast: type) -> float | int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = cast(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a positive number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive number, got {raw!r}")
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read and validate the environment; raises SettingsError naming the bad variable."""
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("DART_FG_HOME") or "./.dart_fg").absolute()
+    base_url = (env.get("DART_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    if not re.match(r"^https?://", base_url):
+        raise SettingsError(f"DART_API_BASE_URL must start with http:// or https://, got {base_url!r}")
+    database_url = env.get("DATABASE_URL") or None
+    if database_url and not database_url.startswith("postgresql"):
+        raise SettingsError("DATABASE_URL must be a postgresql:// URL")
+    return Settings(
+        api_keys=_parse_keys(env),
+        base_url=base_url,
+        database_url=database_url,
+        home=home,
+        dagster_home=Path(env.get("DAGSTER_HOME") or home / "dagster").absolute(),
+        alert_webhook_url=env.get("DART_FG_ALERT_WEBHOOK_URL") or None,
+        requests_per_second=_positive(env, "DART_FG_REQUESTS_PER_SECOND", 5.0, float),
+        daily_call_budget=int(_positive(env, "DART_FG_DAILY_CALL_BUDGET", 10_000, int)),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings; tests call get_settings.cache_clear() after changing the environment."""
+    return load_settings()
