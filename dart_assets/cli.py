@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "dart_assets.dart.commands",
     "dart_assets.simulator.commands",
     "dart_assets.automation.commands",
+    "dart_assets.api.commands",
 )
 
 

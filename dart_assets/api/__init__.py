@@ -1,0 +1,1 @@
+"""The read API under /api/dart/*: API keys with scopes, rate limits, OpenAPI docs."""

@@ -1,0 +1,58 @@
+"""`dart-fg api ...`: serve the read API and manage its keys."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from dart_assets.api.keys import SCOPES, create_api_key, list_api_keys, revoke_api_key
+from dart_assets.warehouse.db import get_engine
+from dart_assets.warehouse.migrate import upgrade
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from dart_assets.api.app import create_app
+
+    upgrade()
+    uvicorn.run(create_app(rate_limit=args.rate_limit), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _create(args: argparse.Namespace) -> int:
+    upgrade()
+    key = create_api_key(get_engine(), args.name, args.scopes.split(","))
+    print(key)  # the only time the key is shown; only its hash is stored
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    n = revoke_api_key(get_engine(), args.name)
+    print(f"revoked {n} key(s) named {args.name!r}")
+    return 0 if n else 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    for row in list_api_keys(get_engine()):
+        print(json.dumps(row, default=str, ensure_ascii=False))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    api = subparsers.add_parser("api", help="the read API under /api/dart")
+    sub = api.add_subparsers(dest="api_command", required=True)
+    serve = sub.add_parser("serve", help="serve the API (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--rate-limit", default="600/minute", help="per API key, e.g. 600/minute")
+    serve.set_defaults(func=_serve)
+    key = sub.add_parser("key", help="API keys").add_subparsers(dest="key_command", required=True)
+    create = key.add_parser("create", help="create a key and print it once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scopes", default="read", help=f"comma-separated subset of {','.join(SCOPES)}")
+    create.set_defaults(func=_create)
+    revoke = key.add_parser("revoke", help="revoke the keys with this name")
+    revoke.add_argument("--name", required=True)
+    revoke.set_defaults(func=_revoke)
+    key.add_parser("list", help="list keys (never the keys themselves)").set_defaults(func=_list)
