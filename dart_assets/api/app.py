@@ -148,8 +148,12 @@ def create_app(engine: sa.Engine | None = None, rate_limit: str = "600/minute") 
         return read(queries.disclosures, span[0], span[1], corp_code, event_type, limit, offset)
 
     def mart(path: str, table: str, date_column: str, summary: str) -> None:
-        def endpoint(span: Range) -> list[dict[str, Any]]:
-            return read(queries.by_date_range, f"dart_marts.{table}", date_column, span[0], span[1])
+        def endpoint(
+            span: Range,
+            limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+            offset: Annotated[int, Query(ge=0)] = 0,
+        ) -> list[dict[str, Any]]:
+            return read(queries.by_date_range, f"dart_marts.{table}", date_column, span[0], span[1], limit, offset)
 
         app.get(f"{PREFIX}/{path}", tags=["marts"], dependencies=[reader], summary=summary, name=table)(endpoint)
 

@@ -44,12 +44,15 @@ def disclosures(
     )
 
 
-def by_date_range(conn: sa.Connection, table: str, date_column: str, start: date, end: date) -> list[dict[str, Any]]:
+def by_date_range(
+    conn: sa.Connection, table: str, date_column: str, start: date, end: date, limit: int, offset: int
+) -> list[dict[str, Any]]:
     """Rows of a mart between two dates; table and column come from code, never from users."""
     return _rows(
         conn,
-        f"select * from {table} where {date_column} between :start and :end order by {date_column}",
-        start=start, end=end,
+        f"select * from {table} where {date_column} between :start and :end "
+        f"order by {date_column} limit :limit offset :offset",
+        start=start, end=end, limit=limit, offset=offset,
     )
 
 

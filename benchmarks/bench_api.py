@@ -1,0 +1,102 @@
+"""Read API latency: p50/p95/p99 per endpoint over real HTTP (uvicorn on 127.0.0.1).
+
+Loads a warehouse-sized fixture (a year of disclosures at ~2,000 a day with scores, and the
+index) into a throwaway embedded PostgreSQL, then sends a bounded number of requests.
+Run: `.venv/bin/python -m benchmarks.bench_api [--requests N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+
+import httpx
+import pgserver
+import sqlalchemy as sa
+import uvicorn
+
+from dart_assets.api.app import create_app
+from dart_assets.api.keys import create_api_key
+from dart_assets.warehouse.embedded import to_sqlalchemy_url
+from dart_assets.warehouse.migrate import upgrade
+
+FIXTURE = """
+create schema if not exists dart_marts;
+create table dart_marts.disclosure_impact_scores (
+    rcept_no text primary key, rcept_dt date, corp_code text, event_type text, impact_score numeric);
+create index on dart_marts.disclosure_impact_scores (rcept_dt);
+create table dart_marts.fear_greed_index (date date primary key, value numeric, label text);
+create table dart_marts.daily_disclosure_sentiment (date date primary key, n_disclosures int, sentiment_score numeric);
+insert into dart_raw.disclosures (rcept_no, corp_code, corp_name, stock_code, corp_cls, report_nm, flr_nm, rcept_dt, rm)
+select to_char(d, 'YYYYMMDD') || lpad(i::text, 6, '0'), lpad((i % 3000)::text, 8, '0'), 'corp ' || (i % 3000),
+       null, 'Y', '단일판매ㆍ공급계약체결', 'corp', d::date, ''
+from generate_series(date '2025-09-01', date '2026-08-31', interval '1 day') d, generate_series(1, :per_day) i
+where extract(isodow from d) < 6;
+insert into dart_marts.disclosure_impact_scores
+select rcept_no, rcept_dt, corp_code, 'supply_contract', 65 from dart_raw.disclosures;
+insert into dart_marts.fear_greed_index
+select d::date, 50, 'neutral' from generate_series(date '2022-01-01', date '2026-08-31', interval '1 day') d;
+insert into dart_marts.daily_disclosure_sentiment
+select d::date, 2000, 55 from generate_series(date '2022-01-01', date '2026-08-31', interval '1 day') d;
+analyze;
+"""
+
+
+def serve(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
+    parser.add_argument("--per-day", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dart_fg_bench_api_", dir="/tmp") as tmp:
+        pg = pgserver.get_server(tmp, cleanup_mode="stop")
+        url = to_sqlalchemy_url(pg.get_uri())
+        upgrade(url)
+        engine = sa.create_engine(url, pool_size=8)
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            conn.execute(sa.text(FIXTURE.replace(":per_day", str(args.per_day))))
+            n = conn.execute(sa.text("select count(*) from dart_raw.disclosures")).scalar_one()
+        print(f"fixture: {n:,} disclosures loaded in {time.perf_counter() - t0:.1f} s")
+        key = create_api_key(engine, "bench", ["read"])
+        server, thread = serve(create_app(engine=engine, rate_limit="1000000/minute"), 8765)
+        day = date(2026, 8, 14)
+        endpoints = {
+            "disclosures (1 day, 100 rows)": f"/api/dart/disclosures?from={day}&to={day}",
+            "disclosures (corp, 1 year)": f"/api/dart/disclosures?from={day - timedelta(days=365)}&to={day}&corp_code=00000042",
+            "impact-scores (1 day, 500 rows)": f"/api/dart/impact-scores?from={day}&to={day}&limit=500",
+            "sentiment (30 days)": f"/api/dart/sentiment?from={day - timedelta(days=30)}&to={day}",
+            "fear-greed (1 year)": f"/api/dart/fear-greed?from={day - timedelta(days=365)}&to={day}",
+            "fear-greed/latest": "/api/dart/fear-greed/latest",
+        }
+        print(f"\n| endpoint | requests | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|")
+        with httpx.Client(base_url="http://127.0.0.1:8765", headers={"X-API-Key": key}) as client:
+            for name, path in endpoints.items():
+                client.get(path).raise_for_status()  # warm-up
+                samples = []
+                for _ in range(args.requests):
+                    t = time.perf_counter()
+                    client.get(path).raise_for_status()
+                    samples.append((time.perf_counter() - t) * 1000)
+                q = statistics.quantiles(samples, n=100)
+                print(f"| {name} | {len(samples)} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} | {max(samples):.1f} |")
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+        pg.cleanup()
+
+
+if __name__ == "__main__":
+    main()
