@@ -1,0 +1,17 @@
+"""OpenDART client: endpoints, paging, typed errors, quota, keys, circuit breaker."""
+
+from dart_assets.dart.amounts import parse_amount
+from dart_assets.dart.breaker import CircuitBreaker
+from dart_assets.dart.client import CallRecord, DartClient
+from dart_assets.dart.paging import LIST_FIELDS, ListResult, Progress, WindowResult
+
+__all__ = [
+    "LIST_FIELDS",
+    "CallRecord",
+    "CircuitBreaker",
+    "DartClient",
+    "ListResult",
+    "Progress",
+    "WindowResult",
+    "parse_amount",
+]

@@ -1,0 +1,119 @@
+"""Daily call budget per key, counted per Asia/Seoul day.
+
+DART's quota (20,000 calls a key a day today, 10,000 in older guides) resets daily, so the
+client keeps its own count and stops before DART says 020. With an engine the count lives in
+`dart_ops.api_quota_usage`, shared by every process and run (collectors consult it before they
+start); without one it is kept in memory for the life of the client. Keys are named by their
+fingerprint only.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def seoul_today() -> date:
+    """The current date in Asia/Seoul: DART's day, whatever the machine's time zone."""
+    return datetime.now(SEOUL).date()
+
+
+class QuotaLedger(Protocol):
+    budget: int
+
+    def reserve(self, key_id: str) -> bool:
+        """Count one call for the key today; False (and nothing counted) when its budget is spent."""
+
+    def mark_exhausted(self, key_id: str) -> None:
+        """Record that DART said 020 for the key today."""
+
+    def remaining(self, key_id: str) -> int:
+        """Calls the key may still make today (0 once DART declared it exhausted)."""
+
+
+def _check_budget(budget: int) -> int:
+    if budget < 1:
+        raise ValueError(f"daily_call_budget must be at least 1, got {budget!r}")
+    return budget
+
+
+class MemoryQuota:
+    """The ledger of a client without a database: per process, per Seoul day."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = _check_budget(budget)
+        self._calls: dict[tuple[str, date], int] = {}
+        self._exhausted: set[tuple[str, date]] = set()
+        self._lock = threading.Lock()
+
+    def reserve(self, key_id: str) -> bool:
+        slot = (key_id, seoul_today())
+        with self._lock:
+            if slot in self._exhausted or self._calls.get(slot, 0) >= self.budget:
+                return False
+            self._calls[slot] = self._calls.get(slot, 0) + 1
+            return True
+
+    def mark_exhausted(self, key_id: str) -> None:
+        with self._lock:
+            self._exhausted.add((key_id, seoul_today()))
+
+    def remaining(self, key_id: str) -> int:
+        slot = (key_id, seoul_today())
+        if slot in self._exhausted:
+            return 0
+        return max(0, self.budget - self._calls.get(slot, 0))
+
+
+_RESERVE = sa.text(
+    """
+    INSERT INTO dart_ops.api_quota_usage AS q (key_id, usage_date, calls)
+    VALUES (:key_id, :usage_date, 1)
+    ON CONFLICT (key_id, usage_date) DO UPDATE
+        SET calls = q.calls + 1, updated_at = now()
+        WHERE q.calls < :budget AND NOT q.exhausted
+    RETURNING calls
+    """
+)
+_EXHAUST = sa.text(
+    """
+    INSERT INTO dart_ops.api_quota_usage AS q (key_id, usage_date, calls, exhausted)
+    VALUES (:key_id, :usage_date, 0, true)
+    ON CONFLICT (key_id, usage_date) DO UPDATE SET exhausted = true, updated_at = now()
+    """
+)
+_USAGE = sa.text(
+    "SELECT calls, exhausted FROM dart_ops.api_quota_usage WHERE key_id = :key_id AND usage_date = :usage_date"
+)
+
+
+class PostgresQuota:
+    """The shared ledger in `dart_ops.api_quota_usage`; the increment is one atomic statement."""
+
+    def __init__(self, engine: sa.Engine, budget: int) -> None:
+        self.engine = engine
+        self.budget = _check_budget(budget)
+
+    def reserve(self, key_id: str) -> bool:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                _RESERVE, {"key_id": key_id, "usage_date": seoul_today(), "budget": self.budget}
+            ).first()
+        return row is not None
+
+    def mark_exhausted(self, key_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(_EXHAUST, {"key_id": key_id, "usage_date": seoul_today()})
+
+    def remaining(self, key_id: str) -> int:
+        with self.engine.connect() as conn:
+            row = conn.execute(_USAGE, {"key_id": key_id, "usage_date": seoul_today()}).first()
+        if row is None:
+            return self.budget
+        return 0 if row.exhausted else max(0, self.budget - row.calls)

@@ -1,0 +1,28 @@
+"""Keeping the OpenDART key out of every string that leaves the client.
+
+The key travels in the query string (`crtfc_key=...`), so any URL, log line or exception text
+is a potential leak. The client never puts the key on the request it logs (see transport.py);
+these helpers are the second line of defence for text that came from elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+REDACTED = "***"
+_KEY_PARAM = re.compile(r"(crtfc_key=)[^&\s'\"<>]*", re.IGNORECASE)
+
+
+def key_id(api_key: str) -> str:
+    """A short, stable fingerprint that names a key in logs and tables without revealing it."""
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:12]
+
+
+def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    """`text` with every `crtfc_key=` value and every literal secret replaced by `***`."""
+    cleaned = _KEY_PARAM.sub(rf"\g<1>{REDACTED}", text)
+    for secret in secrets:
+        if secret:
+            cleaned = cleaned.replace(secret, REDACTED)
+    return cleaned
