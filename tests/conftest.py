@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.settings import get_settings
+from dart_assets.simulator.server import SimulatorConfig, SimulatorHandle, run_simulator
 from dart_assets.warehouse.embedded import to_sqlalchemy_url
 from dart_assets.warehouse.migrate import upgrade
 
@@ -83,3 +84,10 @@ def dart_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_url: str) -> It
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def simulator() -> Iterator[SimulatorHandle]:
+    """A running OpenDART simulator on 127.0.0.1 with default settings (seed 42, no faults)."""
+    with run_simulator(SimulatorConfig()) as handle:
+        yield handle

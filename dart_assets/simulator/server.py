@@ -1,0 +1,329 @@
+"""An OpenDART-compatible HTTP server on 127.0.0.1, with real data and switchable faults.
+
+Usage in tests and benchmarks::
+
+    from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
+
+    with run_simulator(SimulatorConfig(faults=Faults(error_rate=0.1), seed=42)) as sim:
+        client = httpx.Client(base_url=sim.base_url)  # "http://127.0.0.1:<port>/api"
+        client.get("/list.json", params={"crtfc_key": "a" * 40, "bgn_de": "20260915"})
+        sim.config.faults.maintenance_requests = 3  # the next 3 requests get status 800
+        sim.requests  # what the server saw: endpoint, params (no crtfc_key), status, http_status
+        sim.reset_quota()
+
+From a shell: `dart-fg sim --port 8089 [--seed 42] [--daily-volume 2000] [--error-rate 0.1] ...`
+then `DART_API_BASE_URL=http://127.0.0.1:8089/api`.
+
+Endpoints under /api: list.json, corpCode.xml, company.json, fnlttSinglAcnt.json,
+fnlttMultiAcnt.json, fnlttSinglAcntAll.json. Business errors are HTTP 200 with `status` and the
+official message, as on the real service; faults are drawn from one seeded RNG in request order,
+so a run with the same requests sees the same faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from dart_assets.simulator import corpcodes, dataset, financials, listing
+from dart_assets.simulator.dataset import Filing
+from dart_assets.simulator.protocol import (
+    JSON_TYPE,
+    XML_TYPE,
+    ZIP_TYPE,
+    ApiError,
+    error_payload,
+    json_body,
+    xml_error_body,
+)
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+SEOUL = ZoneInfo("Asia/Seoul")
+_KEY_FORMAT = re.compile(r"[0-9A-Za-z]{40}")
+_QUERY_CACHE_SIZE = 16
+
+
+@dataclass
+class Faults:
+    """Failure modes, all off by default; change them on a running simulator at any time."""
+
+    latency_s: float = 0.0
+    error_rate: float = 0.0  # fraction answered HTTP 500/502/503
+    timeout_rate: float = 0.0  # fraction that hang for timeout_sleep_s, then 504
+    timeout_sleep_s: float = 30.0
+    maintenance: bool = False  # status 800 for every request
+    maintenance_requests: int = 0  # the next N requests get 800 (counts down)
+    malformed_rate: float = 0.0  # HTTP 200 with a truncated or non-JSON body
+    quota: int | None = None  # calls per key per Asia/Seoul day before status 020
+    inject_new_filings_per_page: int = 0  # new filings appear before each list.json page >= 2
+    corrupt_zip: bool = False  # corpCode.xml sends PK... bytes that are not a ZIP
+    xml_error_status: str | None = None  # corpCode.xml sends this status as an XML error body
+
+
+@dataclass
+class SimulatorConfig:
+    faults: Faults = field(default_factory=Faults)
+    valid_keys: set[str] | None = None  # None: any 40-character alphanumeric key
+    daily_volume: int | None = None  # filings per business day instead of the realistic volume
+    seed: int = 42
+    port: int = 0  # 0: a free port
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server saw it; `params` never holds crtfc_key."""
+
+    endpoint: str
+    params: dict[str, str]
+    status: str | None  # the DART status in the body, None when the fault bypassed DART's logic
+    http_status: int
+    fault: str | None = None  # timeout, http_error, maintenance, malformed, injected
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: bytes
+    media_type: str
+    status: str | None
+    http_status: int = 200
+    fault: str | None = None
+
+
+class Simulator:
+    """The server's state: configuration, fault RNG, quota counters, injected filings, log."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.requests: list[LoggedRequest] = []
+        self._rng = random.Random(config.seed)
+        self._quota_used: dict[tuple[str, date], int] = defaultdict(int)
+        self._injected: dict[date, list[Filing]] = defaultdict(list)
+        self._injected_count = 0
+        self._query_cache: OrderedDict[tuple[listing.ListQuery, int], list[Filing]] = OrderedDict()
+        self.stopping = threading.Event()
+
+    def reset_quota(self) -> None:
+        self._quota_used.clear()
+
+    # ------------------------------------------------------------ request pipeline
+
+    async def handle(self, endpoint: str, query: Mapping[str, str]) -> Reply:
+        params = dict(query)
+        key = params.pop("crtfc_key", None)
+        reply = await self._answer(endpoint, key, params)
+        self.requests.append(LoggedRequest(endpoint, params, reply.status, reply.http_status, reply.fault))
+        log.info("%s %s -> HTTP %s status %s", endpoint, params, reply.http_status, reply.status)
+        return reply
+
+    async def _answer(self, endpoint: str, key: str | None, params: dict[str, str]) -> Reply:
+        faults = self.config.faults
+        zip_endpoint = endpoint == "corpCode.xml"
+        if faults.latency_s > 0:
+            await self.sleep(faults.latency_s)
+        if faults.timeout_rate > 0 and self._rng.random() < faults.timeout_rate:
+            await self.sleep(faults.timeout_sleep_s)
+            return Reply(b"<html><body>504 Gateway Time-out</body></html>", "text/html", None, 504, "timeout")
+        if faults.error_rate > 0 and self._rng.random() < faults.error_rate:
+            code = self._rng.choice((500, 502, 503))
+            return Reply(f"<html><body>{code} Server Error</body></html>".encode(), "text/html", None, code, "http_error")
+        if faults.maintenance or faults.maintenance_requests > 0:
+            faults.maintenance_requests = max(0, faults.maintenance_requests - 1)
+            return self._error(ApiError("800"), zip_endpoint, fault="maintenance")
+        if endpoint not in ENDPOINTS:
+            return Reply(b'{"detail":"Not Found"}', JSON_TYPE, None, 404)
+        fault = None
+        try:
+            self._check_key(key)
+            self._count_call(key)
+            if zip_endpoint:
+                return self._corp_code_reply()
+            if endpoint == "list.json":
+                payload, fault = self.list_json(params)
+            else:
+                payload = _JSON_HANDLERS[endpoint](self.config, params)
+        except ApiError as error:
+            return self._error(error, zip_endpoint)
+        body = json_body(payload)
+        if faults.malformed_rate > 0 and self._rng.random() < faults.malformed_rate:
+            return Reply(self._malformed(body), JSON_TYPE, None, 200, "malformed")
+        return Reply(body, JSON_TYPE, str(payload["status"]), 200, fault)
+
+    def _error(self, error: ApiError, zip_endpoint: bool, fault: str | None = None) -> Reply:
+        if zip_endpoint:
+            return Reply(xml_error_body(error), XML_TYPE, error.status, 200, fault)
+        return Reply(json_body(error_payload(error)), JSON_TYPE, error.status, 200, fault)
+
+    def _malformed(self, body: bytes) -> bytes:
+        """Either a body cut off mid-stream or an HTML page a proxy sent instead of JSON."""
+        if self._rng.random() < 0.5:
+            return body[: max(1, len(body) // 2)]
+        return "<html><head><title>Service</title></head><body>일시적인 오류</body></html>".encode()
+
+    def _check_key(self, key: str | None) -> None:
+        valid = self.config.valid_keys
+        if key is None or not _KEY_FORMAT.fullmatch(key) or (valid is not None and key not in valid):
+            raise ApiError("010")
+
+    def _count_call(self, key: str | None) -> None:
+        quota = self.config.faults.quota
+        slot = (key or "", datetime.now(SEOUL).date())
+        if quota is not None and self._quota_used[slot] >= quota:
+            raise ApiError("020")
+        self._quota_used[slot] += 1
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleeps that end early when the server stops, so shutdown never waits on a fault."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping.is_set() and (remaining := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(remaining, 0.05))
+
+    # ------------------------------------------------------------ endpoints
+
+    def today(self) -> date:
+        return datetime.now(SEOUL).date()
+
+    def day_filings(self, day: date) -> list[Filing] | tuple[Filing, ...]:
+        base = dataset.filings_for_date(day, self.config.seed, self.config.daily_volume)
+        extra = self._injected.get(day)
+        if not extra:
+            return base
+        return sorted((*base, *extra), key=lambda f: f.rcept_no, reverse=True)
+
+    def list_json(self, params: Mapping[str, str]) -> tuple[dict[str, object], str | None]:
+        """The page, and "injected" when new filings arrived just before it was read."""
+        query, page_no, page_count = listing.parse_query(params, self.today())
+        fault = None
+        count = self.config.faults.inject_new_filings_per_page
+        if page_no > 1 and count > 0:
+            self._inject(query, count)
+            fault = "injected"
+        cache_key = (query, self._injected_count)
+        rows = self._query_cache.get(cache_key)
+        if rows is None:
+            rows = listing.select(query, self.day_filings, self.today())
+            self._query_cache[cache_key] = rows
+            while len(self._query_cache) > _QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
+        self._query_cache.move_to_end(cache_key)
+        return listing.page_payload(rows, page_no, page_count), fault
+
+    def _inject(self, query: listing.ListQuery, count: int) -> None:
+        day = min(query.end, self.today())
+        for _ in range(count):
+            self._injected[day].append(
+                dataset.injected_filing(day, self.config.seed, self._injected_count, query.corp_code, query.corp_cls)
+            )
+            self._injected_count += 1
+
+    def _corp_code_reply(self) -> Reply:
+        faults = self.config.faults
+        if faults.xml_error_status is not None:
+            return self._error(ApiError(faults.xml_error_status), zip_endpoint=True, fault="xml_error")
+        if faults.corrupt_zip:
+            return Reply(corpcodes.corrupt_zip(), ZIP_TYPE, None, 200, "corrupt_zip")
+        return Reply(corpcodes.corpcode_zip(), ZIP_TYPE, "000")
+
+
+# list.json (stateful paging) and corpCode.xml (a ZIP) are answered by Simulator itself.
+_JSON_HANDLERS: dict[str, Callable[[SimulatorConfig, Mapping[str, str]], dict[str, object]]] = {
+    "company.json": lambda config, params: financials.company(params),
+    "fnlttSinglAcnt.json": lambda config, params: financials.single_accounts(params, config.seed, config.daily_volume),
+    "fnlttMultiAcnt.json": lambda config, params: financials.multi_accounts(params, config.seed, config.daily_volume),
+    "fnlttSinglAcntAll.json": lambda config, params: financials.all_accounts(params),
+}
+ENDPOINTS = frozenset({"list.json", "corpCode.xml", *_JSON_HANDLERS})
+
+
+def create_app(simulator: Simulator) -> FastAPI:
+    app = FastAPI(title="OpenDART simulator", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/api/{endpoint}")
+    async def endpoint(endpoint: str, request: Request) -> Response:
+        reply = await simulator.handle(endpoint, request.query_params)
+        return Response(reply.body, status_code=reply.http_status, media_type=reply.media_type)
+
+    return app
+
+
+class SimulatorHandle:
+    """What `run_simulator` yields: where the server listens and its live state."""
+
+    def __init__(self, simulator: Simulator, port: int) -> None:
+        self._simulator = simulator
+        self.port = port
+        self.base_url = f"http://{HOST}:{port}/api"
+
+    @property
+    def config(self) -> SimulatorConfig:
+        return self._simulator.config
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        return self._simulator.requests
+
+    def reset_quota(self) -> None:
+        self._simulator.reset_quota()
+
+
+def _uvicorn_config(simulator: Simulator) -> uvicorn.Config:
+    # No access log: request lines carry crtfc_key. log_config=None leaves the host's logging alone.
+    return uvicorn.Config(
+        create_app(simulator),
+        host=HOST,
+        port=simulator.config.port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
+
+
+@contextmanager
+def run_simulator(config: SimulatorConfig | None = None) -> Iterator[SimulatorHandle]:
+    """Serve on 127.0.0.1 in a background thread until the block exits."""
+    simulator = Simulator(config or SimulatorConfig())
+    server = uvicorn.Server(_uvicorn_config(simulator))
+    thread = threading.Thread(target=server.run, name="dart-simulator", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"the OpenDART simulator could not listen on {HOST}:{simulator.config.port}")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield SimulatorHandle(simulator, port)
+    finally:
+        simulator.stopping.set()
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+class _ForegroundServer(uvicorn.Server):
+    """Stops cleanly on SIGINT/SIGTERM: uvicorn would re-raise the signal after shutting down."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
+
+
+def serve_forever(config: SimulatorConfig) -> None:
+    """Foreground server for `dart-fg sim`, until SIGINT or SIGTERM."""
+    _ForegroundServer(_uvicorn_config(Simulator(config))).run()
