@@ -1,5 +1,62 @@
-"""Dagster definitions of the ingestion concern (merged in dart_assets/definitions.py)."""
+"""Dagster definitions of the ingestion concern (merged in dart_assets/definitions.py).
+
+Schedules and sensors live in dart_assets/automation; the `dart_daily` job (disclosures and the
+dbt models downstream) in dart_assets/transform.
+"""
 
 import dagster as dg
 
-defs = dg.Definitions()
+from dart_assets.ingestion.corp_codes import corp_codes
+from dart_assets.ingestion.disclosures import disclosures
+from dart_assets.ingestion.financials import financial_accounts
+from dart_assets.ingestion.partitions import (
+    CORP_CODES_KEY,
+    DAILY_PARTITIONS,
+    DISCLOSURES_KEY,
+    FINANCIAL_ACCOUNTS_KEY,
+    WEEKLY_PARTITIONS,
+)
+from dart_assets.ingestion.resources import DartResource, WarehouseResource
+from dart_assets.validation.checks import (
+    disclosures_completeness_check,
+    no_duplicate_keys_check,
+    quarantine_rate_check,
+)
+
+ASSET_CHECKS = [
+    no_duplicate_keys_check(
+        DISCLOSURES_KEY, "dart_raw.disclosures", ["rcept_no"], date_column="rcept_dt", partitions_def=DAILY_PARTITIONS
+    ),
+    disclosures_completeness_check(DISCLOSURES_KEY, DAILY_PARTITIONS),
+    quarantine_rate_check(DISCLOSURES_KEY, partitions_def=DAILY_PARTITIONS),
+    no_duplicate_keys_check(
+        FINANCIAL_ACCOUNTS_KEY,
+        "dart_raw.financial_accounts",
+        ["rcept_no", "fs_div", "sj_div", "account_nm", "ord"],
+        date_column="week_start",
+        partitions_def=WEEKLY_PARTITIONS,
+    ),
+    quarantine_rate_check(FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS),
+    no_duplicate_keys_check(CORP_CODES_KEY, "dart_raw.corp_codes", ["corp_code"]),
+    quarantine_rate_check(CORP_CODES_KEY),
+]
+
+dart_corp_codes_job = dg.define_asset_job(
+    "dart_corp_codes",
+    selection=dg.AssetSelection.assets(CORP_CODES_KEY),
+    description="Refresh the company master (corpCode.xml) and check it.",
+)
+
+dart_weekly_job = dg.define_asset_job(
+    "dart_weekly",
+    selection=dg.AssetSelection.assets(FINANCIAL_ACCOUNTS_KEY).downstream(),
+    partitions_def=WEEKLY_PARTITIONS,
+    description="Financial accounts of one weekly partition, checked, and everything built on them.",
+)
+
+defs = dg.Definitions(
+    assets=[corp_codes, disclosures, financial_accounts],
+    asset_checks=ASSET_CHECKS,
+    jobs=[dart_corp_codes_job, dart_weekly_job],
+    resources={"dart": DartResource(), "warehouse": WarehouseResource()},
+)

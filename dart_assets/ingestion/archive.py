@@ -1,0 +1,37 @@
+"""Raw DART responses kept as JSONL.gz, one file per asset partition.
+
+The archive lets a partition be re-validated or re-loaded without calling DART again (the
+daily quota is the scarce resource), and shows what DART said on a given day. Files are
+written to a temporary name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def archive_path(archive_dir: Path, asset_path: Sequence[str], partition_key: str) -> Path:
+    return archive_dir.joinpath(*asset_path, f"{partition_key}.jsonl.gz")
+
+
+def write_jsonl_gz(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write `rows` as gzip'd JSON lines to `path` atomically (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5) as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False).encode())
+                out.write(b"\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+

@@ -1,0 +1,76 @@
+"""`dart_raw/corp_codes`: the company master from corpCode.xml, refreshed weekly and on demand.
+
+One call returns every company (~120,000). The load rewrites only companies whose fields
+changed and logs each `modify_date` change in dart_raw.corp_code_changes.
+"""
+
+import time
+from collections.abc import Iterator
+
+import dagster as dg
+import sqlalchemy as sa
+
+from dart_assets.dart.client import DartClient
+from dart_assets.dart.quota import seoul_today
+from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
+from dart_assets.ingestion.partitions import CORP_CODES_KEY, DART_API_POOL
+from dart_assets.ingestion.policies import DART_RETRY_POLICY
+from dart_assets.ingestion.resources import DartResource, WarehouseResource
+from dart_assets.ingestion.runs import PartitionLoad, run_partitions
+from dart_assets.settings import get_settings
+from dart_assets.validation.quarantine import split_valid
+from dart_assets.validation.schemas import CorpCodeFrame, corp_codes_frame, model_schema
+from dart_assets.warehouse.loaders import PartitionStats, load_corp_codes
+
+#: dart_ops rows of an unpartitioned asset need a partition key; this one says "the whole table".
+ALL = "all"
+
+
+def load_all(client: DartClient, engine: sa.Engine, *, run_id: str) -> Iterator[PartitionLoad]:
+    before = client.stats()
+    started = time.perf_counter()
+    rows = client.corp_codes()
+    after = client.stats()
+    frame = corp_codes_frame(rows)
+    valid, quarantined = split_valid(frame, model_schema(CorpCodeFrame), rows, ["corp_code"])
+    # Unpartitioned: one archive per Asia/Seoul day, so the history of the master is kept.
+    write_jsonl_gz(archive_path(get_settings().archive_dir, CORP_CODES_KEY.path, seoul_today().isoformat()), rows)
+    stats = PartitionStats(
+        total_count=len(rows),
+        api_calls=after["api_calls"] - before["api_calls"],
+        retries=after["retries"] - before["retries"],
+        duration_s=time.perf_counter() - started,
+    )
+    result = load_corp_codes(
+        engine,
+        asset_key=CORP_CODES_KEY.to_user_string(),
+        partition_key=ALL,
+        frame=valid,
+        quarantined=quarantined,
+        stats=stats,
+        run_id=run_id,
+    )
+    yield PartitionLoad(ALL, result, stats)
+
+
+@dg.asset(
+    key=CORP_CODES_KEY,
+    pool=DART_API_POOL,
+    retry_policy=DART_RETRY_POLICY,
+    group_name="dart_raw",
+    kinds={"python", "postgres"},
+    description="The company master (corpCode.xml): corp_code, names, stock_code (NULL when unlisted), modify_date.",
+)
+def corp_codes(
+    context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
+) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
+    engine = warehouse.engine()
+    with dart.client(engine) as client:
+        yield from run_partitions(
+            context,
+            asset_key=CORP_CODES_KEY,
+            units=[[ALL]],
+            load_unit=lambda _unit: load_all(client, engine, run_id=context.run_id),
+            client=client,
+            engine=engine,
+        )

@@ -1,0 +1,132 @@
+"""`dart_raw/disclosures`: every filing of a day (rcept_dt, Asia/Seoul), all markets, from list.json.
+
+A run covers a window of day partitions (a backfill of a year is one run). The range is read
+in list.json windows of at most one calendar month: DART allows three months per market-wide
+query, but a month bounds memory (~60,000 rows) and what a quota stop costs. Each window is
+validated once; each day of it is then archived and committed on its own, so a day is either
+wholly the old state or wholly the new one.
+"""
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+import dagster as dg
+import pandas as pd
+import sqlalchemy as sa
+
+from dart_assets.dart.client import DartClient
+from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DART_API_POOL, DISCLOSURES_KEY
+from dart_assets.ingestion.policies import DART_RETRY_POLICY
+from dart_assets.ingestion.resources import DartResource, WarehouseResource
+from dart_assets.ingestion.runs import PartitionLoad, run_partitions, split_count, split_total
+from dart_assets.settings import get_settings
+from dart_assets.validation.quarantine import split_valid
+from dart_assets.validation.schemas import disclosure_schema, disclosures_frame
+from dart_assets.warehouse.loaders import PartitionStats, load_disclosures
+
+MAX_WINDOW_DAYS = 31
+
+
+def windows(partition_keys: Sequence[str], max_days: int = MAX_WINDOW_DAYS) -> list[list[str]]:
+    """Consecutive runs of day keys, each at most `max_days` long and inside one calendar month.
+
+    Month-aligned windows keep every window far inside DART's 3-month limit and make a
+    backfill's windows the same whatever range it starts from.
+    """
+    out: list[list[str]] = []
+    previous: date | None = None
+    for key in sorted(partition_keys):
+        day = date.fromisoformat(key)
+        contiguous = previous is not None and (day - previous).days == 1 and day.month == previous.month
+        if out and contiguous and len(out[-1]) < max_days:
+            out[-1].append(key)
+        else:
+            out.append([key])
+        previous = day
+    return out
+
+
+def partition_of_rows(rcept_dt: pd.Series, days: Sequence[str]) -> pd.Series:
+    """The day partition each row belongs to: its rcept_dt, or the window's first day when the
+    rcept_dt is missing or outside the window (such rows are quarantined there, never lost)."""
+    iso = rcept_dt.str.slice(0, 4) + "-" + rcept_dt.str.slice(4, 6) + "-" + rcept_dt.str.slice(6, 8)
+    return iso.where(iso.isin(days), days[0])
+
+
+def load_window(
+    client: DartClient,
+    engine: sa.Engine,
+    days: Sequence[str],
+    *,
+    run_id: str,
+) -> Iterator[PartitionLoad]:
+    """Fetch one list.json window, validate it, then archive and commit each day partition."""
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    before = client.stats()
+    started = time.perf_counter()
+    listing = client.list_disclosures(first, last)
+    fetch_s = time.perf_counter() - started
+    after = client.stats()
+
+    rows = listing.rows
+    frame = disclosures_frame(rows)
+    valid, quarantined = split_valid(frame, disclosure_schema(first, last), rows, ["rcept_no"])
+    owner = partition_of_rows(frame["rcept_dt"], days)
+    positions = owner.groupby(owner).indices  # day -> positions in `rows`
+    valid_by_day = dict(tuple(valid.groupby(owner.loc[valid.index]))) if len(valid) else {}
+    counts = [len(positions.get(day, ())) for day in days]
+    calls = split_count(after["api_calls"] - before["api_calls"], counts)
+    retries = split_count(after["retries"] - before["retries"], counts)
+    fetch_share = split_total(fetch_s, counts)
+    archive_dir = get_settings().archive_dir
+
+    for i, day in enumerate(days):
+        t0 = time.perf_counter()
+        day_positions = set(positions.get(day, ()))
+        write_jsonl_gz(
+            archive_path(archive_dir, DISCLOSURES_KEY.path, day), (rows[p] for p in sorted(day_positions))
+        )
+        # One day's window: DART's own total. Several days: the day's rows of a window whose
+        # listing the client reconciled against DART's total for the window.
+        total = listing.total_count if len(days) == 1 else counts[i]
+        stats = PartitionStats(total, calls[i], retries[i], fetch_share[i] + time.perf_counter() - t0)
+        result = load_disclosures(
+            engine,
+            asset_key=DISCLOSURES_KEY.to_user_string(),
+            partition_key=day,
+            frame=valid_by_day.get(day, valid.iloc[0:0]),
+            quarantined=[q for q in quarantined if q.position in day_positions],
+            stats=stats,
+            run_id=run_id,
+        )
+        yield PartitionLoad(day, result, stats)
+
+
+@dg.asset(
+    key=DISCLOSURES_KEY,
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DART_API_POOL,
+    retry_policy=DART_RETRY_POLICY,
+    group_name="dart_raw",
+    kinds={"python", "postgres"},
+    description=(
+        "Every DART filing of the day (list.json, all markets), keyed by rcept_no; rm updated when "
+        "DART adds 정/철 later. Invalid rows go to dart_ops.quarantine with their reasons."
+    ),
+)
+def disclosures(
+    context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
+) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
+    engine = warehouse.engine()
+    with dart.client(engine) as client:
+        yield from run_partitions(
+            context,
+            asset_key=DISCLOSURES_KEY,
+            units=windows(context.partition_keys),
+            load_unit=lambda days: load_window(client, engine, days, run_id=context.run_id),
+            client=client,
+            engine=engine,
+        )

@@ -1,0 +1,143 @@
+"""`dart_raw/financial_accounts`: key accounts of the periodic reports filed in a week.
+
+The week's 사업/반기/분기보고서 are read from dart_raw.disclosures (the daily asset upstream);
+their companies are grouped by (bsns_year, reprt_code) and asked from fnlttMultiAcnt in batches
+of up to 100. So the calls grow with the week's filings: a quiet week costs nothing, and no
+call is spent on the thousands of listed companies that filed nothing.
+"""
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+import dagster as dg
+import sqlalchemy as sa
+
+from dart_assets.dart.client import DartClient
+from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
+from dart_assets.ingestion.partitions import (
+    DART_API_POOL,
+    DISCLOSURES_KEY,
+    FINANCIAL_ACCOUNTS_KEY,
+    WEEKLY_PARTITIONS,
+)
+from dart_assets.ingestion.policies import DART_RETRY_POLICY
+from dart_assets.ingestion.resources import DartResource, WarehouseResource
+from dart_assets.ingestion.runs import PartitionLoad, run_partitions
+from dart_assets.settings import get_settings
+from dart_assets.validation.quarantine import split_valid
+from dart_assets.validation.schemas import FinancialAccountFrame, financial_accounts_frame, model_schema
+from dart_assets.warehouse.loaders import PartitionStats, load_financial_accounts
+
+FIRST_BSNS_YEAR = 2015  # DS003 has no data before
+
+# "사업보고서 (2020.12)", "[기재정정]반기보고서 (2025.06)"; the period is the fiscal period's end.
+_PERIODIC = re.compile(r"(사업|반기|분기)보고서\s*\((\d{4})\.(\d{2})\)")
+_ACCOUNT_KEY = ("rcept_no", "fs_div", "sj_div", "account_nm", "ord")
+
+
+def report_codes(report_nm: str) -> list[tuple[int, str]]:
+    """(bsns_year, reprt_code) pairs a periodic report's title stands for; [] for other titles.
+
+    사업보고서 -> 11011, 반기보고서 -> 11012, 분기보고서 -> 11013 (period ending in March) or
+    11014 (September). A quarterly report ending in another month belongs to a company whose
+    fiscal year does not end in December, and its quarter cannot be told from the title: both
+    quarterly codes are asked (one extra call per batch, only in that rare case).
+    """
+    match = _PERIODIC.search(report_nm)
+    if not match:
+        return []
+    kind, year, month = match.group(1), int(match.group(2)), int(match.group(3))
+    if kind == "사업":
+        return [(year, "11011")]
+    if kind == "반기":
+        return [(year, "11012")]
+    if month == 3:
+        return [(year, "11013")]
+    if month == 9:
+        return [(year, "11014")]
+    return [(year, "11013"), (year, "11014")]
+
+
+_PERIODIC_FILINGS = sa.text(
+    """
+    SELECT corp_code, report_nm FROM dart_raw.disclosures
+     WHERE rcept_dt >= :start AND rcept_dt < :end AND report_nm ~ '(사업|반기|분기)보고서'
+    """
+)
+
+
+def reports_to_fetch(engine: sa.Engine, start: date, end: date) -> dict[tuple[int, str], list[str]]:
+    """(bsns_year, reprt_code) -> sorted corp codes with a periodic report filed in [start, end)."""
+    wanted: dict[tuple[int, str], set[str]] = defaultdict(set)
+    with engine.connect() as conn:
+        for corp_code, report_nm in conn.execute(_PERIODIC_FILINGS, {"start": start, "end": end}):
+            for year, code in report_codes(report_nm):
+                if year >= FIRST_BSNS_YEAR:
+                    wanted[(year, code)].add(corp_code)
+    return {key: sorted(codes) for key, codes in sorted(wanted.items())}
+
+
+def load_week(client: DartClient, engine: sa.Engine, week: str, *, run_id: str) -> Iterator[PartitionLoad]:
+    """Fetch, validate, archive and commit the accounts of one weekly partition."""
+    window = WEEKLY_PARTITIONS.time_window_for_partition_key(week)
+    start, end = window.start.date(), window.end.date()
+    before = client.stats()
+    started = time.perf_counter()
+    rows: list[dict] = []
+    for (bsns_year, reprt_code), corp_codes in reports_to_fetch(engine, start, end).items():
+        rows.extend(client.multi_accounts(corp_codes, bsns_year, reprt_code))
+    after = client.stats()
+
+    frame = financial_accounts_frame(rows)
+    valid, quarantined = split_valid(frame, model_schema(FinancialAccountFrame), rows, _ACCOUNT_KEY)
+    valid = valid.assign(week_start=start.isoformat())
+    write_jsonl_gz(archive_path(get_settings().archive_dir, FINANCIAL_ACCOUNTS_KEY.path, week), rows)
+    stats = PartitionStats(
+        total_count=None,  # fnlttMultiAcnt reports no total
+        api_calls=after["api_calls"] - before["api_calls"],
+        retries=after["retries"] - before["retries"],
+        duration_s=time.perf_counter() - started,
+    )
+    result = load_financial_accounts(
+        engine,
+        asset_key=FINANCIAL_ACCOUNTS_KEY.to_user_string(),
+        partition_key=week,
+        frame=valid,
+        quarantined=quarantined,
+        stats=stats,
+        run_id=run_id,
+    )
+    yield PartitionLoad(week, result, stats)
+
+
+@dg.asset(
+    key=FINANCIAL_ACCOUNTS_KEY,
+    partitions_def=WEEKLY_PARTITIONS,
+    deps=[DISCLOSURES_KEY],  # daily -> weekly: the week's seven day partitions
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DART_API_POOL,
+    retry_policy=DART_RETRY_POLICY,
+    group_name="dart_raw",
+    kinds={"python", "postgres"},
+    description=(
+        "Key BS/IS accounts (fnlttMultiAcnt, CFS and OFS) of the periodic reports filed in the week, "
+        "amounts as exact numerics."
+    ),
+)
+def financial_accounts(
+    context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
+) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
+    engine = warehouse.engine()
+    weeks: Sequence[str] = context.partition_keys
+    with dart.client(engine) as client:
+        yield from run_partitions(
+            context,
+            asset_key=FINANCIAL_ACCOUNTS_KEY,
+            units=[[week] for week in weeks],
+            load_unit=lambda unit: load_week(client, engine, unit[0], run_id=context.run_id),
+            client=client,
+            engine=engine,
+        )

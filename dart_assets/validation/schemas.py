@@ -1,0 +1,192 @@
+"""Pandera models of the raw DART frames, as the client hands them over (strings, unparsed).
+
+Validation runs on the raw strings so that a row that fails keeps its original values in the
+quarantine: nothing is coerced before we know it is valid. The only normalisation happens in
+the frame builders below, and it is one DART documents: an unlisted company's `stock_code` is
+"" in list.json and " " in CORPCODE.xml, both meaning NULL (reference §6.3). `report_nm` keeps
+its trailing spaces (exchange filings carry 14 of them); only the emptiness check strips.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+LIST_FIELDS = ("corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "rcept_no", "flr_nm", "rcept_dt", "rm")
+CORP_CODE_FIELDS = ("corp_code", "corp_name", "corp_eng_name", "stock_code", "modify_date")
+AMOUNT_FIELDS = (
+    "thstrm_amount",
+    "thstrm_add_amount",
+    "frmtrm_amount",
+    "frmtrm_add_amount",
+    "bfefrmtrm_amount",
+)
+ACCOUNT_FIELDS = (
+    "rcept_no",
+    "corp_code",
+    "stock_code",
+    "bsns_year",
+    "reprt_code",
+    "fs_div",
+    "fs_nm",
+    "sj_div",
+    "sj_nm",
+    "account_nm",
+    "ord",
+    "thstrm_nm",
+    "thstrm_dt",
+    "frmtrm_nm",
+    "frmtrm_dt",
+    "bfefrmtrm_nm",
+    "bfefrmtrm_dt",
+    "currency",
+    *AMOUNT_FIELDS,
+)
+REPRT_CODES = ("11011", "11012", "11013", "11014")
+
+# [0-9] rather than \d: Python's \d also matches non-ASCII digits, PostgreSQL's CHECK does not.
+_RCEPT_NO = r"^[0-9]{14}$"
+_CORP_CODE = r"^[0-9]{8}$"
+_YYYYMMDD = r"^[0-9]{8}$"
+_STOCK_CODE = r"^[0-9A-Z]{6}$"  # same pattern as the table's CHECK
+# Comma-grouped integer, optionally signed, or DART's empty markers ("", "-"); see amounts.py.
+_NOT_BLANK = r"^\s*\S"  # str_matches anchors at the start: at least one visible character
+_AMOUNT = r"^\s*([+-]?[0-9][0-9,]*|-|–|—)?\s*$"
+
+
+def _real_date(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, format="%Y%m%d", errors="coerce").notna()
+
+
+class DisclosureFrame(pa.DataFrameModel):
+    """One list.json item per row, raw strings; `stock_code` None when unlisted."""
+
+    corp_code: Series[str] = pa.Field(str_matches=_CORP_CODE)
+    corp_name: Series[str] = pa.Field(str_matches=_NOT_BLANK)
+    stock_code: Series[str] = pa.Field(nullable=True, str_matches=_STOCK_CODE)
+    corp_cls: Series[str] = pa.Field(isin=["Y", "K", "N", "E"])
+    report_nm: Series[str] = pa.Field(str_matches=_NOT_BLANK)
+    rcept_no: Series[str] = pa.Field(str_matches=_RCEPT_NO)
+    flr_nm: Series[str] = pa.Field(str_matches=_NOT_BLANK)
+    rcept_dt: Series[str] = pa.Field(str_matches=_YYYYMMDD)
+    rm: Series[str] = pa.Field()
+
+    @pa.check("rcept_dt", name="calendar_date")
+    def _rcept_dt_is_a_date(cls, series: Series[str]) -> Series[bool]:
+        return _real_date(series)
+
+    class Config:
+        strict = True
+        unique = ["rcept_no"]
+
+
+class CorpCodeFrame(pa.DataFrameModel):
+    """One CORPCODE.xml <list> entry per row; `stock_code` None when unlisted."""
+
+    corp_code: Series[str] = pa.Field(str_matches=_CORP_CODE)
+    corp_name: Series[str] = pa.Field(str_matches=_NOT_BLANK)
+    corp_eng_name: Series[str] = pa.Field(nullable=True)
+    stock_code: Series[str] = pa.Field(nullable=True, str_matches=_STOCK_CODE)
+    modify_date: Series[str] = pa.Field(nullable=True, str_matches=_YYYYMMDD)
+
+    @pa.check("modify_date", name="calendar_date")
+    def _modify_date_is_a_date(cls, series: Series[str]) -> Series[bool]:
+        return _real_date(series) | series.isna()
+
+    class Config:
+        strict = True
+        unique = ["corp_code"]
+
+
+class FinancialAccountFrame(pa.DataFrameModel):
+    """One fnlttMultiAcnt item per row; amounts still DART's comma strings."""
+
+    rcept_no: Series[str] = pa.Field(str_matches=_RCEPT_NO)
+    corp_code: Series[str] = pa.Field(str_matches=_CORP_CODE)
+    stock_code: Series[str] = pa.Field(nullable=True, str_matches=_STOCK_CODE)
+    bsns_year: Series[str] = pa.Field(str_matches=r"^(19|20)[0-9]{2}$")
+    reprt_code: Series[str] = pa.Field(isin=list(REPRT_CODES))
+    fs_div: Series[str] = pa.Field(isin=["CFS", "OFS"])
+    fs_nm: Series[str] = pa.Field(nullable=True)
+    sj_div: Series[str] = pa.Field(str_matches=_NOT_BLANK)
+    sj_nm: Series[str] = pa.Field(nullable=True)
+    account_nm: Series[str] = pa.Field(str_matches=_NOT_BLANK)
+    ord: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9]+$")
+    thstrm_nm: Series[str] = pa.Field(nullable=True)
+    thstrm_dt: Series[str] = pa.Field(nullable=True)
+    frmtrm_nm: Series[str] = pa.Field(nullable=True)
+    frmtrm_dt: Series[str] = pa.Field(nullable=True)
+    bfefrmtrm_nm: Series[str] = pa.Field(nullable=True)
+    bfefrmtrm_dt: Series[str] = pa.Field(nullable=True)
+    currency: Series[str] = pa.Field(nullable=True)
+    thstrm_amount: Series[str] = pa.Field(nullable=True, str_matches=_AMOUNT)
+    thstrm_add_amount: Series[str] = pa.Field(nullable=True, str_matches=_AMOUNT)
+    frmtrm_amount: Series[str] = pa.Field(nullable=True, str_matches=_AMOUNT)
+    frmtrm_add_amount: Series[str] = pa.Field(nullable=True, str_matches=_AMOUNT)
+    bfefrmtrm_amount: Series[str] = pa.Field(nullable=True, str_matches=_AMOUNT)
+
+    class Config:
+        strict = True
+        unique = ["rcept_no", "fs_div", "sj_div", "account_nm", "ord"]
+
+
+def model_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    """The model's schema, reporting duplicates after the first: the first copy of a key loads,
+    the later ones are quarantined as duplicates (DART's pages can shift under new filings)."""
+    schema = copy.copy(model.to_schema())
+    schema.report_duplicates = "exclude_first"
+    return schema
+
+
+def disclosure_schema(first_day: date, last_day: date) -> pa.DataFrameSchema:
+    """The disclosure schema with `rcept_dt` bound to the partition(s) being loaded.
+
+    A row filed on another day belongs to another partition; loading it here would make two
+    partitions disagree about who owns it, so it is quarantined instead.
+    """
+    schema = model_schema(DisclosureFrame)
+    low, high = first_day.strftime("%Y%m%d"), last_day.strftime("%Y%m%d")
+    in_partition = pa.Check(
+        lambda s: (s >= low) & (s <= high),
+        error=f"rcept_dt outside the partition {first_day.isoformat()}..{last_day.isoformat()}",
+    )
+    column = schema.columns["rcept_dt"]
+    return schema.update_column("rcept_dt", checks=[*column.checks, in_partition])
+
+
+def _frame(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> pd.DataFrame:
+    """Rows as an object-dtype frame with exactly `fields`; missing keys become None."""
+    records = [tuple(row.get(name) for name in fields) for row in rows]
+    return pd.DataFrame.from_records(records, columns=list(fields)).astype(object)
+
+
+def _blank_to_none(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else v)
+
+
+def disclosures_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """list.json items as a frame; stock_code "" -> None, everything else untouched."""
+    frame = _frame(rows, LIST_FIELDS)
+    frame["stock_code"] = _blank_to_none(frame["stock_code"])
+    return frame
+
+
+def corp_codes_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """CORPCODE.xml entries as a frame; blank stock_code, eng name and modify_date -> None."""
+    frame = _frame(rows, CORP_CODE_FIELDS)
+    for name in ("stock_code", "corp_eng_name", "modify_date"):
+        frame[name] = _blank_to_none(frame[name])
+    return frame
+
+
+def financial_accounts_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """fnlttMultiAcnt items as a frame (keys absent on some statements become None)."""
+    frame = _frame(rows, ACCOUNT_FIELDS)
+    frame["stock_code"] = _blank_to_none(frame["stock_code"])
+    return frame
