@@ -1,0 +1,114 @@
+"""Schedules (Asia/Seoul) for the three pipeline jobs.
+
+All start RUNNING, so a fresh deployment with a daemon loads data without anyone switching
+them on. The partition each tick picks is a pure function of the tick time (unit-tested):
+
+- `dart_daily` at 18:30 every weekday loads that day. It also runs on weekdays the exchange is
+  closed (e.g. 31 December), because DART still accepts filings then; a day without filings
+  costs one API call.
+- `dart_daily` catch-up at 07:00 on weekdays reloads the previous XKRX session, because filings
+  keep arriving after 18:30. After a holiday that session was already caught up on the first
+  morning, so later holiday mornings skip instead of reloading it again.
+- `dart_weekly` at 02:00 on Sundays loads the last complete week (Monday-start partitions; the
+  week that ends tonight is not a partition yet).
+- `dart_corp_codes` at 01:00 on Sundays, before the financials that join on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+
+from dart_assets.automation.calendar import previous_session
+from dart_assets.ingestion.partitions import SEOUL
+
+DAILY_JOB = "dart_daily"
+WEEKLY_JOB = "dart_weekly"
+CORP_CODES_JOB = "dart_corp_codes"
+PIPELINE_JOBS = (DAILY_JOB, WEEKLY_JOB, CORP_CODES_JOB)
+TRIGGER_TAG = "dart_fg/trigger"
+RUNNING = dg.DefaultScheduleStatus.RUNNING
+
+
+def seoul_date(when: datetime) -> date:
+    """The Asia/Seoul calendar date of a tick (ticks arrive timezone-aware)."""
+    return when.astimezone(ZoneInfo(SEOUL)).date()
+
+
+def evening_partition(tick: datetime) -> str:
+    return seoul_date(tick).isoformat()
+
+
+def catchup_partition(tick: datetime) -> str | None:
+    """The previous XKRX session, or None when an earlier morning already caught it up."""
+    today = seoul_date(tick)
+    target = previous_session(today)
+    previous_weekday = today - timedelta(days=3 if today.weekday() == 0 else 1)
+    if previous_session(previous_weekday) == target:
+        return None
+    return target.isoformat()
+
+
+def weekly_partition(tick: datetime) -> str:
+    """Monday of the last complete Monday-to-Sunday week before the tick."""
+    today = seoul_date(tick)
+    return (today - timedelta(days=today.weekday() + 7)).isoformat()
+
+
+@dg.schedule(
+    job_name=DAILY_JOB,
+    cron_schedule="30 18 * * 1-5",
+    execution_timezone=SEOUL,
+    default_status=RUNNING,
+    description="Today's disclosures and everything downstream, at 18:30 on weekdays.",
+)
+def dart_daily_evening(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    partition = evening_partition(context.scheduled_execution_time)
+    return dg.RunRequest(
+        run_key=f"evening-{partition}", partition_key=partition, tags={TRIGGER_TAG: "evening"}
+    )
+
+
+@dg.schedule(
+    job_name=DAILY_JOB,
+    cron_schedule="0 7 * * 1-5",
+    execution_timezone=SEOUL,
+    default_status=RUNNING,
+    description="Reload the previous XKRX session for filings that arrived after 18:30.",
+)
+def dart_daily_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    partition = catchup_partition(context.scheduled_execution_time)
+    if partition is None:
+        return dg.SkipReason("the previous session was already caught up on an earlier morning")
+    return dg.RunRequest(
+        run_key=f"catchup-{partition}", partition_key=partition, tags={TRIGGER_TAG: "catchup"}
+    )
+
+
+@dg.schedule(
+    job_name=WEEKLY_JOB,
+    cron_schedule="0 2 * * 0",
+    execution_timezone=SEOUL,
+    default_status=RUNNING,
+    description="Financial statements of the last complete week, Sundays 02:00.",
+)
+def dart_weekly_sunday(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    partition = weekly_partition(context.scheduled_execution_time)
+    return dg.RunRequest(
+        run_key=f"weekly-{partition}", partition_key=partition, tags={TRIGGER_TAG: "weekly"}
+    )
+
+
+dart_corp_codes_weekly = dg.ScheduleDefinition(
+    name="dart_corp_codes_weekly",
+    job_name=CORP_CODES_JOB,
+    cron_schedule="0 1 * * 0",
+    execution_timezone=SEOUL,
+    default_status=RUNNING,
+    tags={TRIGGER_TAG: "weekly"},
+    description="Refresh the company master, Sundays 01:00 (before the financials).",
+)
+
+PIPELINE_SCHEDULES = [dart_daily_evening, dart_daily_catchup, dart_weekly_sunday, dart_corp_codes_weekly]

@@ -1,0 +1,321 @@
+"""Alert and self-healing sensors, all RUNNING by default (a fresh deployment alerts at once).
+
+Each alert sensor computes which conditions are failing and which are passing now and hands
+both to `alerts.reconcile`, so it alerts once when a condition starts and sends one recovery
+when it clears, however often it ticks. The run sensors turn final failures into dead letters
+and settle them when a later run of the same job and partition succeeds; the re-drive sensors
+(one per pipeline job, since a sensor targets jobs by name) relaunch them once the DART
+circuit breaker is closed and a key has quota left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+import sqlalchemy as sa
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.tags import RETRY_NUMBER_TAG, WILL_RETRY_TAG
+
+from dart_assets.automation import dead_letters
+from dart_assets.automation.alerts import Finding, clear_incident, load_channels, open_incident_keys, raise_incident, reconcile, utc_now
+from dart_assets.automation.channels import Channel, redact
+from dart_assets.automation.config import Thresholds, load_ops_config
+from dart_assets.automation.freshness import is_stale
+from dart_assets.automation.schedules import TRIGGER_TAG, seoul_date
+from dart_assets.automation.state import breaker_status, quota_allows, quota_usage
+from dart_assets.settings import Settings, get_settings
+from dart_assets.warehouse.db import get_engine
+
+RUNNING = dg.DefaultSensorStatus.RUNNING
+
+
+# ---------------------------------------------------------------------------------------------
+# Run failures -> dead letters and alerts; successes settle them.
+
+
+def run_incident_key(job_name: str, partition_key: str | None) -> str:
+    return f"run_failure:{job_name}:{partition_key or '-'}"
+
+
+def handle_run_failure(
+    engine: sa.Engine, channels: list[Channel], run: dg.DagsterRun, error: str
+) -> dead_letters.DeadLetter | None:
+    """Record a final failure; a run Dagster will retry is left alone (its retry decides)."""
+    if run.tags.get(WILL_RETRY_TAG) == "true":
+        return None
+    partition = dead_letters.partition_of_tags(run.tags)
+    attempts = int(run.tags.get(RETRY_NUMBER_TAG, 0)) + 1
+    letter = dead_letters.record_dead_letter(
+        engine, run.job_name, partition, run.run_id, redact(error), attempts=attempts
+    )
+    where = f" for partition {partition}" if partition else ""
+    raise_incident(
+        engine,
+        channels,
+        run_incident_key(run.job_name, partition),
+        "run_failure",
+        Finding(
+            summary=f"{run.job_name} failed{where} after {letter.attempts} attempt(s); dead letter #{letter.id}",
+            details={
+                "job_name": run.job_name,
+                "partition_key": partition,
+                "run_id": run.run_id,
+                "dead_letter_id": letter.id,
+                "dead_letter_status": letter.status,
+                "error": error[:1000],
+            },
+        ),
+    )
+    return letter
+
+
+def handle_run_success(engine: sa.Engine, channels: list[Channel], run: dg.DagsterRun) -> list[int]:
+    """Resolve the letters this run covers and send the recovery for their incidents."""
+    partition = dead_letters.partition_of_tags(run.tags)
+    settled = dead_letters.resolve_for_run(engine, run.job_name, partition, run.run_id)
+    for key in {partition, *(p for _, p in settled)}:
+        clear_incident(engine, channels, run_incident_key(run.job_name, key), note=f"run {run.run_id} succeeded")
+    return [letter_id for letter_id, _ in settled]
+
+
+def _failure_text(context: dg.RunFailureSensorContext) -> str:
+    steps = [
+        f"{event.step_key}: {event.event_specific_data.error.message.strip()}"
+        for event in context.get_step_failure_events()
+        if event.event_specific_data and getattr(event.event_specific_data, "error", None)
+    ]
+    return "\n".join(steps) or (context.failure_event.message or "run failed")
+
+
+@dg.run_failure_sensor(
+    name="run_failure_alerts",
+    default_status=RUNNING,
+    minimum_interval_seconds=30,
+    description="Alert once per failing job partition and record a dead letter once run retries are spent.",
+)
+def run_failure_alerts(context: dg.RunFailureSensorContext) -> None:
+    letter = handle_run_failure(get_engine(), load_channels(), context.dagster_run, _failure_text(context))
+    context.log.info("retry pending" if letter is None else f"dead letter #{letter.id} ({letter.status})")
+
+
+@dg.run_status_sensor(
+    name="run_success_settles_dead_letters",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    default_status=RUNNING,
+    minimum_interval_seconds=30,
+    description="Resolve dead letters (and their incidents) when a run of the same partition succeeds.",
+)
+def run_success_settles_dead_letters(context: dg.RunStatusSensorContext) -> None:
+    resolved = handle_run_success(get_engine(), load_channels(), context.dagster_run)
+    if resolved:
+        context.log.info(f"resolved dead letters {resolved}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-drive.
+
+
+def redrive_requests(
+    engine: sa.Engine, settings: Settings, thresholds: Thresholds, job_name: str
+) -> list[dg.RunRequest] | dg.SkipReason:
+    breaker = breaker_status(engine)
+    if breaker["state"] != "closed":
+        return dg.SkipReason(f"DART circuit breaker is {breaker['state']}: re-drives wait")
+    if not quota_allows(settings, quota_usage(engine, seoul_date(utc_now())), thresholds.quota_ratio):
+        return dg.SkipReason(f"every key used {thresholds.quota_ratio:.0%} of today's budget: re-drives wait")
+    due = dead_letters.due_for_redrive(engine, job_name)
+    if not due:
+        return dg.SkipReason(f"no dead letters of {job_name} are due")
+    requests = []
+    for letter in due:
+        run_key = f"dead-letter-{letter.id}-{letter.attempts}"
+        dead_letters.mark_redriving(engine, letter.id, run_key)
+        requests.append(
+            dg.RunRequest(
+                run_key=run_key,
+                job_name=job_name,
+                tags={
+                    **dead_letters.tags_for_partition(letter.partition_key),
+                    dead_letters.DEAD_LETTER_TAG: str(letter.id),
+                    TRIGGER_TAG: "dead_letter_redrive",
+                },
+            )
+        )
+    return requests
+
+
+def make_redrive_sensor(job_name: str) -> dg.SensorDefinition:
+    @dg.sensor(
+        name=f"{job_name}_dead_letter_redrive",
+        job_name=job_name,
+        minimum_interval_seconds=300,
+        default_status=RUNNING,
+        description=f"Relaunch dead letters of {job_name} when the breaker is closed and quota allows.",
+    )
+    def _redrive(context: dg.SensorEvaluationContext):
+        return redrive_requests(get_engine(), get_settings(), load_ops_config().thresholds, job_name)
+
+    return _redrive
+
+
+# ---------------------------------------------------------------------------------------------
+# Alert sensors that compare the present state with the open incidents.
+
+
+def check_findings(
+    instance: dg.DagsterInstance, graph, check_keys: Iterable[dg.AssetCheckKey]
+) -> tuple[dict[str, Finding], set[str]]:
+    """Latest result of each check, per partition (a passing partition must not hide a failing one)."""
+    failing: dict[str, Finding] = {}
+    passing: set[str] = set()
+    for check_key in check_keys:
+        seen: set[str | None] = set()
+        for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=50):
+            if record.partition in seen or record.status == AssetCheckExecutionRecordStatus.PLANNED:
+                continue
+            seen.add(record.partition)
+            name = f"{check_key.asset_key.to_user_string()}:{check_key.name}"
+            key = f"check:{name}:{record.partition or '-'}"
+            if record.status == AssetCheckExecutionRecordStatus.SUCCEEDED:
+                passing.add(key)
+                continue
+            evaluation = record.event.dagster_event.event_specific_data if record.event else None
+            blocking = bool(graph.get_check_spec(check_key).blocking)
+            where = f" for partition {record.partition}" if record.partition else ""
+            failing[key] = Finding(
+                summary=f"asset check {name} failed{where}" + (" (blocking)" if blocking else ""),
+                details={
+                    "asset_key": check_key.asset_key.to_user_string(),
+                    "check_name": check_key.name,
+                    "partition_key": record.partition,
+                    "blocking": blocking,
+                    "severity": evaluation.severity.value if evaluation else None,
+                    "description": evaluation.description if evaluation else None,
+                    "run_id": record.run_id,
+                },
+            )
+    return failing, passing
+
+
+@dg.sensor(name="asset_check_alerts", minimum_interval_seconds=60, default_status=RUNNING)
+def asset_check_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    graph = context.repository_def.asset_graph
+    failing, passing = check_findings(context.instance, graph, graph.asset_check_keys)
+    alerted, recovered = reconcile(get_engine(), load_channels(), "check_failed", failing, passing)
+    return dg.SkipReason(f"{len(failing)} failing checks; alerted {alerted}, recovered {recovered}")
+
+
+def freshness_findings(
+    instance: dg.DagsterInstance, graph, now: datetime
+) -> tuple[dict[str, Finding], set[str]]:
+    """Stale and fresh assets among those with a policy; never-materialized ones are left out,
+    so a fresh deployment does not open an incident for every asset before its first run."""
+    failing: dict[str, Finding] = {}
+    passing: set[str] = set()
+    for node in graph.asset_nodes:
+        policy = node.freshness_policy
+        if policy is None:
+            continue
+        event = instance.get_latest_materialization_event(node.key)
+        if event is None:
+            continue
+        key = f"freshness:{node.key.to_user_string()}"
+        last = datetime.fromtimestamp(event.timestamp, tz=timezone.utc)
+        if is_stale(policy, last, now):
+            failing[key] = Finding(
+                summary=f"{node.key.to_user_string()} is stale: last materialized {last.isoformat(timespec='seconds')}",
+                details={"asset_key": node.key.to_user_string(), "last_materialized": last.isoformat(), "policy": repr(policy)},
+            )
+        else:
+            passing.add(key)
+    return failing, passing
+
+
+@dg.sensor(name="freshness_alerts", minimum_interval_seconds=300, default_status=RUNNING)
+def freshness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    failing, passing = freshness_findings(context.instance, context.repository_def.asset_graph, utc_now())
+    alerted, recovered = reconcile(get_engine(), load_channels(), "freshness", failing, passing)
+    return dg.SkipReason(f"{len(failing)} stale assets; alerted {alerted}, recovered {recovered}")
+
+
+def quota_findings(
+    engine: sa.Engine, settings: Settings, thresholds: Thresholds, now: datetime
+) -> tuple[dict[str, Finding], set[str]]:
+    """Keys at or above the alert share of today's budget; yesterday's incidents clear at the reset."""
+    day = seoul_date(now)
+    budget = settings.daily_call_budget
+    failing: dict[str, Finding] = {}
+    for key_id, row in quota_usage(engine, day).items():
+        share = row["calls"] / budget
+        if share >= thresholds.quota_ratio or row["exhausted"]:
+            failing[f"quota:{key_id}"] = Finding(
+                summary=f"DART key {key_id} used {row['calls']} of {budget} calls on {day} ({share:.0%})",
+                details={"key_id": key_id, "calls": row["calls"], "budget": budget, "exhausted": row["exhausted"], "day": day.isoformat()},
+            )
+    return failing, open_incident_keys(engine, "quota") - set(failing)
+
+
+@dg.sensor(name="quota_alerts", minimum_interval_seconds=120, default_status=RUNNING)
+def quota_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    engine = get_engine()
+    failing, passing = quota_findings(engine, get_settings(), load_ops_config().thresholds, utc_now())
+    alerted, recovered = reconcile(engine, load_channels(), "quota", failing, passing)
+    return dg.SkipReason(f"{len(failing)} keys over the threshold; alerted {alerted}, recovered {recovered}")
+
+
+def completeness_findings(
+    engine: sa.Engine, thresholds: Thresholds, now: datetime
+) -> tuple[dict[str, Finding], set[str]]:
+    """Partitions whose rows fetched (stored + quarantined) fall short of DART's total_count.
+
+    Looks at recent loads plus the partitions of open incidents, so an old incident still
+    recovers when its partition is reloaded later.
+    """
+    open_keys = open_incident_keys(engine, "completeness")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                """
+                SELECT asset_key, partition_key, total_count, fetched, quarantined, run_id FROM dart_ops.partition_loads
+                 WHERE total_count IS NOT NULL
+                   AND (loaded_at >= :since OR 'completeness:' || asset_key || ':' || partition_key = ANY(:open))
+                """
+            ),
+            {"since": now - timedelta(days=thresholds.completeness_lookback_days), "open": sorted(open_keys)},
+        ).mappings().all()
+    failing: dict[str, Finding] = {}
+    passing: set[str] = set()
+    for row in rows:
+        key = f"completeness:{row['asset_key']}:{row['partition_key']}"
+        ratio = row["fetched"] / row["total_count"] if row["total_count"] else 1.0
+        if ratio < thresholds.completeness_target:
+            failing[key] = Finding(
+                summary=(
+                    f"{row['asset_key']} {row['partition_key']} is incomplete: {row['fetched']} of "
+                    f"{row['total_count']} rows DART reported ({ratio:.1%})"
+                ),
+                details={**dict(row), "ratio": round(ratio, 4), "target": thresholds.completeness_target},
+            )
+        else:
+            passing.add(key)
+    return failing, passing
+
+
+@dg.sensor(name="completeness_alerts", minimum_interval_seconds=300, default_status=RUNNING)
+def completeness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    engine = get_engine()
+    failing, passing = completeness_findings(engine, load_ops_config().thresholds, utc_now())
+    alerted, recovered = reconcile(engine, load_channels(), "completeness", failing, passing)
+    return dg.SkipReason(f"{len(failing)} incomplete partitions; alerted {alerted}, recovered {recovered}")
+
+
+ALERT_SENSORS = [
+    run_failure_alerts,
+    run_success_settles_dead_letters,
+    asset_check_alerts,
+    freshness_alerts,
+    quota_alerts,
+    completeness_alerts,
+]

@@ -1,0 +1,76 @@
+"""The automation definitions: on by default, loadable without the jobs, complete with them."""
+
+import dagster as dg
+import pytest
+
+from dart_assets.automation.defs import build_defs, with_automation
+from dart_assets.automation.schedules import PIPELINE_JOBS
+from dart_assets.ingestion.partitions import (
+    CORP_CODES_KEY,
+    DAILY_PARTITIONS,
+    DART_API_POOL,
+    DISCLOSURES_KEY,
+    FINANCIAL_ACCOUNTS_KEY,
+    WEEKLY_PARTITIONS,
+)
+
+DART_FACING = (DISCLOSURES_KEY, CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY)
+
+
+def _stub_pipeline(job_names: tuple[str, ...]) -> dg.Definitions:
+    @dg.asset(key=DISCLOSURES_KEY, partitions_def=DAILY_PARTITIONS)
+    def daily() -> None: ...
+
+    @dg.asset(key=FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS)
+    def weekly() -> None: ...
+
+    @dg.asset(key=CORP_CODES_KEY)
+    def corp() -> None: ...
+
+    selections = {"dart_daily": DISCLOSURES_KEY, "dart_weekly": FINANCIAL_ACCOUNTS_KEY, "dart_corp_codes": CORP_CODES_KEY}
+    jobs = [dg.define_asset_job(name, selection=dg.AssetSelection.assets(selections[name])) for name in job_names]
+    return dg.Definitions(assets=[daily, weekly, corp], jobs=jobs)
+
+
+def test_every_sensor_and_schedule_runs_by_default() -> None:
+    defs = build_defs()
+    assert len(defs.sensors) >= 9
+    for sensor in defs.sensors:
+        assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, sensor.name
+    for schedule in defs.schedules:
+        assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING, schedule.name
+    names = {s.name for s in defs.sensors}
+    assert {"run_failure_alerts", "asset_check_alerts", "freshness_alerts", "quota_alerts", "completeness_alerts"} <= names
+
+
+def test_merged_with_all_jobs_loads_everything() -> None:
+    repo = with_automation(_stub_pipeline(PIPELINE_JOBS)).get_repository_def()
+    assert {s.name for s in repo.schedule_defs} == {
+        "dart_daily_evening", "dart_daily_catchup", "dart_weekly_sunday", "dart_corp_codes_weekly", "retention_daily"
+    }
+    assert {f"{job}_dead_letter_redrive" for job in PIPELINE_JOBS} <= {s.name for s in repo.sensor_defs}
+    assert repo.asset_graph.get(DISCLOSURES_KEY).freshness_policy is not None
+
+
+def test_missing_job_switches_off_only_its_automation() -> None:
+    with pytest.warns(UserWarning, match="dart_daily"):
+        defs = with_automation(_stub_pipeline(("dart_weekly", "dart_corp_codes")))
+    repo = defs.get_repository_def()  # loads: nothing targets the missing job
+    names = {s.name for s in repo.schedule_defs}
+    assert "dart_weekly_sunday" in names and "dart_daily_evening" not in names
+    assert "dart_daily_dead_letter_redrive" not in {s.name for s in repo.sensor_defs}
+    assert "run_failure_alerts" in {s.name for s in repo.sensor_defs}
+
+
+def test_dart_facing_assets_retry_with_exponential_backoff_and_jitter() -> None:
+    from dart_assets.definitions import defs
+
+    assets = defs.get_repository_def().assets_defs_by_key
+    for key in DART_FACING:
+        op = assets[key].op
+        policy = op.retry_policy
+        assert policy is not None, key
+        assert policy.max_retries >= 1 and policy.delay and policy.delay > 0
+        assert policy.backoff == dg.Backoff.EXPONENTIAL, key
+        assert policy.jitter in (dg.Jitter.FULL, dg.Jitter.PLUS_MINUS), key
+        assert op.pool == DART_API_POOL, key
