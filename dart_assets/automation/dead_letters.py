@@ -69,18 +69,20 @@ def record_dead_letter(
     attempts: int = 1,
     asset_key: str | None = None,
 ) -> DeadLetter:
-    """Record a final failure; a letter already open for the job and partition counts one more attempt."""
+    """Record a final failure; a letter already open for the job and partition adds this run's
+    attempts (once: seeing the same run again changes nothing but the error text)."""
     with engine.begin() as conn:
         row = conn.execute(
             sa.text(
                 """
-                INSERT INTO dart_ops.dead_letters (job_name, asset_key, partition_key, run_id, error, attempts)
-                VALUES (:job, :asset, :partition, :run_id, :error, :attempts)
+                INSERT INTO dart_ops.dead_letters (job_name, asset_key, partition_key, run_id, error, attempts, status)
+                VALUES (:job, :asset, :partition, :run_id, :error, :attempts,
+                        CASE WHEN :attempts > :max_attempts THEN 'abandoned' ELSE 'open' END)
                 ON CONFLICT (job_name, coalesce(partition_key, '')) WHERE status IN ('open', 'redriving')
                 DO UPDATE SET run_id = EXCLUDED.run_id, error = EXCLUDED.error, failed_at = now(),
                     asset_key = coalesce(EXCLUDED.asset_key, dart_ops.dead_letters.asset_key),
-                    attempts = dart_ops.dead_letters.attempts + EXCLUDED.attempts,
-                    status = CASE WHEN dart_ops.dead_letters.attempts + EXCLUDED.attempts > :max_attempts
+                    attempts = dart_ops.dead_letters.attempts + CASE WHEN dart_ops.dead_letters.run_id = EXCLUDED.run_id THEN 0 ELSE EXCLUDED.attempts END,
+                    status = CASE WHEN dart_ops.dead_letters.attempts + CASE WHEN dart_ops.dead_letters.run_id = EXCLUDED.run_id THEN 0 ELSE EXCLUDED.attempts END > :max_attempts
                                   THEN 'abandoned' ELSE 'open' END
                 RETURNING id, job_name, partition_key, status, attempts, error
                 """

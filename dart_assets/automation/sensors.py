@@ -80,9 +80,16 @@ def handle_run_success(engine: sa.Engine, channels: list[Channel], run: dg.Dagst
     return [letter_id for letter_id, _ in settled]
 
 
+def _root_cause(error) -> str:
+    """The user's exception, not Dagster's "Error occurred while executing op" wrapper."""
+    while error.cause is not None:
+        error = error.cause
+    return f"{error.cls_name}: {error.message.strip()}" if error.cls_name else error.message.strip()
+
+
 def _failure_text(context: dg.RunFailureSensorContext) -> str:
     steps = [
-        f"{event.step_key}: {event.event_specific_data.error.message.strip()}"
+        f"{event.step_key}: {_root_cause(event.event_specific_data.error)}"
         for event in context.get_step_failure_events()
         if event.event_specific_data and getattr(event.event_specific_data, "error", None)
     ]

@@ -1,0 +1,200 @@
+"""Each alert path end to end: a real Dagster run or state change, the sensor, real PostgreSQL,
+and real receivers (HTTP webhook, SMTP) on 127.0.0.1. Every incident must produce exactly one
+alert and one recovery on every channel, however often the sensor ticks."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+from dagster._core.storage.tags import WILL_RETRY_TAG
+
+from dart_assets.automation import sensors
+from dart_assets.automation.dead_letters import list_dead_letters
+from dart_assets.automation.schedules import seoul_date
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS
+
+pytestmark = pytest.mark.integration
+PARTITION = "2026-11-20"
+ONCE = {"slack": ["open", "resolved"], "json": ["open", "resolved"], "email": ["open", "resolved"]}
+OPEN_ONLY = {"slack": ["open"], "json": ["open"], "email": ["open"]}
+
+
+def _status_context(instance: dg.DagsterInstance, run_id: str, event_type: dg.DagsterEventType, name: str):
+    record = instance.get_records_for_run(run_id, of_type=event_type).records[-1]
+    return dg.build_run_status_sensor_context(
+        sensor_name=name,
+        dagster_event=record.event_log_entry.dagster_event,
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run_id),
+    )
+
+
+def _fail(instance, run_id):
+    context = _status_context(instance, run_id, dg.DagsterEventType.RUN_FAILURE, "run_failure_alerts")
+    sensors.run_failure_alerts(context.for_run_failure())
+
+
+def _succeed(instance, run_id):
+    context = _status_context(instance, run_id, dg.DagsterEventType.RUN_SUCCESS, "run_success_settles_dead_letters")
+    sensors.run_success_settles_dead_letters(context)
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
+    monkeypatch.setattr(sensors, "utc_now", lambda: when)
+
+
+def test_failing_run_one_alert_one_recovery_and_a_dead_letter(alert_env, engine) -> None:
+    from dart_assets.settings import get_settings
+
+    key = get_settings().api_keys[0]
+    broken = {"yes": True}
+
+    @dg.asset(partitions_def=DAILY_PARTITIONS)
+    def flaky() -> None:
+        if broken["yes"]:
+            raise RuntimeError(f"DART unavailable for list.json?crtfc_key={key}&bgn_de=20261120")
+
+    incident = f"run_failure:__ephemeral_asset_job__:{PARTITION}"
+    with dg.instance_for_test(overrides={"run_retries": {"enabled": True, "max_retries": 1}}) as instance:
+        first = dg.materialize([flaky], instance=instance, partition_key=PARTITION, raise_on_error=False)
+        assert not first.success
+        assert instance.get_run_by_id(first.run_id).tags[WILL_RETRY_TAG] == "true"
+        _fail(instance, first.run_id)  # Dagster will retry: no dead letter, no alert yet
+        assert list_dead_letters(engine) == []
+        assert alert_env.statuses(incident) == {"slack": [], "json": [], "email": []}
+
+        # The daemon's retry, as it would tag it; its retry budget is spent (max_retries 0 left).
+        retry_tags = {"dagster/parent_run_id": first.run_id, "dagster/retry_number": "1", "dagster/max_retries": "0"}
+        retry = dg.materialize([flaky], instance=instance, partition_key=PARTITION, raise_on_error=False, tags=retry_tags)
+        assert instance.get_run_by_id(retry.run_id).tags[WILL_RETRY_TAG] == "false"
+        _fail(instance, retry.run_id)  # retries spent: dead letter + alert
+        _fail(instance, retry.run_id)  # the same failure seen again: no second alert
+        [letter] = list_dead_letters(engine)
+        assert (letter["partition_key"], letter["status"], letter["attempts"]) == (PARTITION, "open", 2)
+        assert "DART unavailable" in letter["error"] and key not in letter["error"]
+        assert alert_env.statuses(incident) == OPEN_ONLY
+
+        broken["yes"] = False
+        fixed = dg.materialize([flaky], instance=instance, partition_key=PARTITION)
+        _succeed(instance, fixed.run_id)
+        _succeed(instance, fixed.run_id)
+
+    assert alert_env.statuses(incident) == ONCE
+    assert list_dead_letters(engine) == []
+    [resolved] = list_dead_letters(engine, include_all=True)
+    assert resolved["status"] == "resolved"
+    everything = json.dumps(alert_env.webhook.bodies) + "".join(m.get_content() for m in alert_env.smtp.messages)
+    assert key not in everything
+    assert "crtfc_key=***" in everything
+
+
+def test_stale_asset_one_alert_one_recovery(alert_env, monkeypatch) -> None:
+    @dg.asset(key=["dart_marts", "probe"], freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=1)))
+    def probe() -> int:
+        return 1
+
+    defs = dg.Definitions(assets=[probe])
+    incident = "freshness:dart_marts/probe"
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=defs)
+        sensors.freshness_alerts(context)  # never materialized: unknown, no alert
+        dg.materialize([probe], instance=instance)
+        now = datetime.now(timezone.utc)
+        _clock(monkeypatch, now + timedelta(minutes=30))
+        sensors.freshness_alerts(context)
+        assert alert_env.statuses(incident)["slack"] == []
+        _clock(monkeypatch, now + timedelta(hours=2))
+        for _ in range(3):
+            sensors.freshness_alerts(context)
+        assert alert_env.statuses(incident) == OPEN_ONLY
+        dg.materialize([probe], instance=instance)
+        _clock(monkeypatch, datetime.now(timezone.utc) + timedelta(minutes=5))
+        sensors.freshness_alerts(context)
+        sensors.freshness_alerts(context)
+    assert alert_env.statuses(incident) == ONCE
+
+
+def test_quota_at_80_percent_one_alert_one_recovery_at_reset(alert_env, engine, monkeypatch) -> None:
+    now = datetime.now(timezone.utc)
+    today = seoul_date(now)
+    incident = "quota:0123456789ab"
+
+    def use(calls: int) -> None:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO dart_ops.api_quota_usage (key_id, usage_date, calls) VALUES ('0123456789ab', :d, :c) "
+                    "ON CONFLICT (key_id, usage_date) DO UPDATE SET calls = EXCLUDED.calls"
+                ),
+                {"d": today, "c": calls},
+            )
+
+    context = dg.build_sensor_context()
+    _clock(monkeypatch, now)
+    use(7_999)  # 79.99% of the default 10,000
+    sensors.quota_alerts(context)
+    assert alert_env.statuses(incident)["slack"] == []
+    use(8_000)
+    sensors.quota_alerts(context)
+    use(9_500)
+    sensors.quota_alerts(context)
+    assert alert_env.statuses(incident) == OPEN_ONLY
+    _clock(monkeypatch, now + timedelta(days=1))  # the Asia/Seoul day turns: the budget resets
+    sensors.quota_alerts(context)
+    sensors.quota_alerts(context)
+    assert alert_env.statuses(incident) == ONCE
+    [body] = [b for b in alert_env.webhook.by_path("/slack") if b["status"] == "open"]
+    assert "80%" in body["text"] and body["details"]["calls"] == 8_000
+
+
+def test_failed_asset_check_one_alert_one_recovery(alert_env) -> None:
+    state = {"ok": False}
+
+    @dg.asset(key=["dart_raw", "probe"], check_specs=[dg.AssetCheckSpec("no_duplicates", asset=["dart_raw", "probe"], blocking=True)])
+    def probe():
+        yield dg.Output(1)
+        yield dg.AssetCheckResult(check_name="no_duplicates", passed=state["ok"], description="duplicate rcept_no")
+
+    defs = dg.Definitions(assets=[probe])
+    incident = "check:dart_raw/probe:no_duplicates:-"
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=defs)
+        dg.materialize([probe], instance=instance, raise_on_error=False)
+        sensors.asset_check_alerts(context)
+        sensors.asset_check_alerts(context)
+        assert alert_env.statuses(incident) == OPEN_ONLY
+        [body] = [b for b in alert_env.webhook.by_path("/json") if b["incident_key"] == incident]
+        assert body["details"]["blocking"] is True
+        state["ok"] = True
+        dg.materialize([probe], instance=instance)
+        sensors.asset_check_alerts(context)
+        sensors.asset_check_alerts(context)
+    assert alert_env.statuses(incident) == ONCE
+
+
+def test_incomplete_partition_one_alert_one_recovery(alert_env, engine) -> None:
+    def load(fetched: int) -> None:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO dart_ops.partition_loads (asset_key, partition_key, total_count, fetched) "
+                    "VALUES ('dart_raw/disclosures', :p, 120, :f) ON CONFLICT (asset_key, partition_key) "
+                    "DO UPDATE SET fetched = EXCLUDED.fetched, loaded_at = now()"
+                ),
+                {"p": PARTITION, "f": fetched},
+            )
+
+    incident = f"completeness:dart_raw/disclosures:{PARTITION}"
+    context = dg.build_sensor_context()
+    load(100)
+    sensors.completeness_alerts(context)
+    sensors.completeness_alerts(context)
+    assert alert_env.statuses(incident) == OPEN_ONLY
+    load(120)
+    sensors.completeness_alerts(context)
+    sensors.completeness_alerts(context)
+    assert alert_env.statuses(incident) == ONCE

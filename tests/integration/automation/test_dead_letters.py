@@ -1,0 +1,129 @@
+"""Dead letters: recording, re-drive gating (breaker, quota), operator commands and their audit."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+
+from dart_assets.automation import dead_letters, sensors
+from dart_assets.automation.alerts import utc_now
+from dart_assets.automation.config import load_ops_config
+from dart_assets.automation.schedules import seoul_date
+from dart_assets.cli import main
+from dart_assets.dart.breaker import CircuitBreaker
+from dart_assets.dart.redaction import key_id
+from dart_assets.settings import get_settings
+
+pytestmark = pytest.mark.integration
+
+
+def _audit(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.text("SELECT actor, action, target, details FROM dart_ops.audit_log ORDER BY id")).mappings()]
+
+
+def _redrive(engine: sa.Engine, job: str = "dart_daily"):
+    return sensors.redrive_requests(engine, get_settings(), load_ops_config().thresholds, job)
+
+
+def test_redrive_waits_for_closed_breaker_and_quota_then_requests_the_partition(dart_env, engine) -> None:
+    letter = dead_letters.record_dead_letter(engine, "dart_daily", "2026-11-20", "run-1", "boom", attempts=3)
+    range_letter = dead_letters.record_dead_letter(engine, "dart_daily", "2026-01-01...2026-01-31", "run-2", "boom")
+
+    breaker = CircuitBreaker(engine, failure_threshold=1)
+    breaker.record_failure("DART maintenance")
+    skipped = _redrive(engine)
+    assert isinstance(skipped, dg.SkipReason) and "breaker is open" in skipped.skip_message
+    breaker.record_success()
+
+    with engine.begin() as conn:  # the only key has used 85% of today's budget
+        conn.execute(
+            sa.text("INSERT INTO dart_ops.api_quota_usage (key_id, usage_date, calls) VALUES (:k, :d, 8500)"),
+            {"k": key_id(get_settings().api_keys[0]), "d": seoul_date(utc_now())},
+        )
+    skipped = _redrive(engine)
+    assert isinstance(skipped, dg.SkipReason) and "budget" in skipped.skip_message
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM dart_ops.api_quota_usage"))
+
+    requests = _redrive(engine)
+    assert [r.tags[dead_letters.DEAD_LETTER_TAG] for r in requests] == [str(letter.id), str(range_letter.id)]
+    assert requests[0].tags["dagster/partition"] == "2026-11-20"
+    assert requests[0].job_name == "dart_daily"
+    assert (requests[1].tags["dagster/asset_partition_range_start"], requests[1].tags["dagster/asset_partition_range_end"]) == (
+        "2026-01-01",
+        "2026-01-31",
+    )
+    assert {d["status"] for d in dead_letters.list_dead_letters(engine)} == {"redriving"}
+    assert isinstance(_redrive(engine), dg.SkipReason)  # nothing is due twice
+
+    # The re-drive fails again: back to open, attempts counted, and it waits its back-off.
+    again = dead_letters.record_dead_letter(engine, "dart_daily", "2026-11-20", "run-3", "still down")
+    assert (again.id, again.status, again.attempts) == (letter.id, "open", 4)
+    assert isinstance(_redrive(engine), dg.SkipReason)  # 4 attempts x 15 minutes
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE dart_ops.dead_letters SET redriven_at = now() - interval '61 minutes'"))
+    [request] = _redrive(engine)
+    assert request.tags[dead_letters.DEAD_LETTER_TAG] == str(letter.id)
+
+
+def test_success_of_a_range_run_settles_the_letters_inside_it(dart_env, engine) -> None:
+    inside = dead_letters.record_dead_letter(engine, "dart_daily", "2026-01-10", "r1", "boom")
+    outside = dead_letters.record_dead_letter(engine, "dart_daily", "2026-02-10", "r2", "boom")
+    other_job = dead_letters.record_dead_letter(engine, "dart_weekly", "2026-01-12", "r3", "boom")
+    settled = dead_letters.resolve_for_run(engine, "dart_daily", "2026-01-01...2026-01-31", "r4")
+    assert settled == [(inside.id, "2026-01-10")]
+    open_ids = {d["id"] for d in dead_letters.list_dead_letters(engine)}
+    assert open_ids == {outside.id, other_job.id}
+
+
+def test_abandoned_after_max_attempts_until_an_operator_redrives(dart_env, engine) -> None:
+    letter = dead_letters.record_dead_letter(engine, "dart_weekly", "2026-11-16", "r0", "boom", attempts=3)
+    for n in range(1, 4):
+        letter = dead_letters.record_dead_letter(engine, "dart_weekly", "2026-11-16", f"r{n}", "boom", attempts=3)
+    assert (letter.attempts, letter.status) == (12, "open")
+    letter = dead_letters.record_dead_letter(engine, "dart_weekly", "2026-11-16", "r9", "boom", attempts=3)
+    assert letter.status == "abandoned"
+    assert isinstance(_redrive(engine, "dart_weekly"), dg.SkipReason)
+
+    assert main(["dead-letters", "redrive", str(letter.id), "--actor", "kim"]) == 0
+    [request] = _redrive(engine, "dart_weekly")
+    assert request.tags["dagster/partition"] == "2026-11-16"
+    assert _audit(engine)[-1] == {
+        "actor": "kim",
+        "action": "dead_letter.redrive",
+        "target": f"dead_letter:{letter.id}",
+        "details": {"job_name": "dart_weekly", "partition_key": "2026-11-16"},
+    }
+
+
+def test_cli_list_redrive_resolve(dart_env, engine, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("USER", "operator-lee")
+    a = dead_letters.record_dead_letter(engine, "dart_daily", "2026-11-19", "r1", "HTTP 503 from list.json\nmore")
+    b = dead_letters.record_dead_letter(engine, "dart_corp_codes", None, "r2", "timeout")
+
+    assert main(["dead-letters", "list"]) == 0
+    table = capsys.readouterr().out
+    assert "2026-11-19" in table and "HTTP 503 from list.json" in table and "dart_corp_codes" in table
+
+    assert main(["dead-letters", "redrive", "--all"]) == 0
+    assert "queued for re-drive" in capsys.readouterr().out
+    assert main(["dead-letters", "redrive", "999"]) == 1
+    assert "999" in capsys.readouterr().err
+    assert main(["dead-letters", "redrive"]) == 2
+
+    assert main(["dead-letters", "resolve", str(b.id), "--note", "corp codes reloaded by hand"]) == 0
+    assert main(["dead-letters", "list", "--all", "--format", "json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert {r["id"]: r["status"] for r in rows} == {a.id: "open", b.id: "resolved"}
+
+    audit = _audit(engine)
+    assert [(r["actor"], r["action"]) for r in audit] == [
+        ("operator-lee", "dead_letter.redrive"),
+        ("operator-lee", "dead_letter.redrive"),
+        ("operator-lee", "dead_letter.resolve"),
+    ]
+    assert audit[-1]["details"]["note"] == "corp codes reloaded by hand"
