@@ -200,11 +200,12 @@ def periodic_companies(day: date, seed: int) -> tuple[Company, ...]:
 def periodic_filing_day(corp_code: str, bsns_year: int, reprt_code: str, seed: int) -> date | None:
     """The day the simulator lists that company's periodic report, or None if it has none."""
     month, season = SEASON_OF_REPRT[reprt_code]
-    year = bsns_year - season.year_offset
-    for day, companies in _season_schedule(seed, year, month).items():
-        if any(c.corp_code == corp_code for c in companies):
-            return day
-    return None
+    return _season_days(seed, bsns_year - season.year_offset, month).get(corp_code)
+
+
+@lru_cache(maxsize=64)
+def _season_days(seed: int, year: int, month: int) -> dict[str, date]:
+    return {c.corp_code: day for day, companies in _season_schedule(seed, year, month).items() for c in companies}
 
 
 # ---------------------------------------------------------------- generation
@@ -276,7 +277,8 @@ def _draft_ordinary(rng: random.Random) -> _Draft:
     else:
         company = rng.choice(recorded.unlisted_companies())
         title = rng.choice(pools["unlisted"])
-    delayed = ("대량보유" in title or "소집공고" in title) and rng.random() < 0.25 or rng.random() < 0.01
+    # Mostly 대량보유 reports and 주주총회소집공고 are listed a few days after their rcept_no date.
+    delayed = (("대량보유" in title or "소집공고" in title) and rng.random() < 0.1) or rng.random() < 0.003
     channel = "1" if rng.random() < 0.06 else "0"
     return _Draft(company, title, channel, _filer(rng, company, title), _dart_rm(rng, title), rng.randint(1, 3) if delayed else 0)
 

@@ -172,27 +172,22 @@ def _period_names(number: int, year: int, quarter: int, sj_div: str) -> dict[str
     }
 
 
-def _generated_amounts(corp_code: str, fs_div: str, year: int, quarter: int, account: Account) -> dict[str, str]:
+def _generated_amounts(corp_code: str, fs_div: str, year: int, quarter: int, account: Account) -> dict[str, int | None]:
     def annual(y: int) -> int:
         return _generated(corp_code, fs_div, y, account)
 
     if quarter == 4:
-        return {f"{p}_amount": amount(annual(year - o)) for p, o in (("thstrm", 0), ("frmtrm", 1), ("bfefrmtrm", 2))}
+        return {f"{p}_amount": annual(year - o) for p, o in (("thstrm", 0), ("frmtrm", 1), ("bfefrmtrm", 2))}
     if account.sj_div == "BS":
         start, end = annual(year - 1), annual(year)
-        return {"thstrm_amount": amount(start + (end - start) * quarter // 4), "frmtrm_amount": amount(start)}
+        return {"thstrm_amount": start + (end - start) * quarter // 4, "frmtrm_amount": start}
     this, this_cum = _quarter_flow(annual(year), quarter)
     last, last_cum = _quarter_flow(annual(year - 1), quarter)
-    return {
-        "thstrm_amount": amount(this),
-        "thstrm_add_amount": amount(this_cum),
-        "frmtrm_amount": amount(last),
-        "frmtrm_add_amount": amount(last_cum),
-    }
+    return {"thstrm_amount": this, "thstrm_add_amount": this_cum, "frmtrm_amount": last, "frmtrm_add_amount": last_cum}
 
 
-def _recorded_amounts(rows: list[dict[str, str]], quarter: int, account: Account) -> dict[str, str] | None:
-    """Key-account figures of a recorded fnlttSinglAcntAll statement, comma-grouped."""
+def _recorded_amounts(rows: list[dict[str, str]], quarter: int, account: Account) -> dict[str, int | None] | None:
+    """Key-account figures of a recorded fnlttSinglAcntAll statement (plain digits there)."""
     wanted = ("BS",) if account.sj_div == "BS" else ("IS", "CIS")
     for row in rows:
         if row["sj_div"] in wanted and row["account_id"] == account.account_id and row["account_detail"] == "-":
@@ -200,20 +195,31 @@ def _recorded_amounts(rows: list[dict[str, str]], quarter: int, account: Account
     else:
         return None
 
-    def fmt(name: str) -> str:
-        value = (row.get(name) or "").strip()
-        return amount(int(value)) if value else ""
+    def value(name: str) -> int | None:
+        text = (row.get(name) or "").strip()
+        return int(text) if text else None
 
     if quarter == 4:
-        return {f"{p}_amount": fmt(f"{p}_amount") for p in ("thstrm", "frmtrm", "bfefrmtrm")}
+        return {f"{p}_amount": value(f"{p}_amount") for p in ("thstrm", "frmtrm", "bfefrmtrm")}
     if account.sj_div == "BS":
-        return {"thstrm_amount": fmt("thstrm_amount"), "frmtrm_amount": fmt("frmtrm_amount")}
+        return {"thstrm_amount": value("thstrm_amount"), "frmtrm_amount": value("frmtrm_amount")}
     return {
-        "thstrm_amount": fmt("thstrm_amount"),
-        "thstrm_add_amount": fmt("thstrm_add_amount"),
-        "frmtrm_amount": fmt("frmtrm_q_amount"),
-        "frmtrm_add_amount": fmt("frmtrm_add_amount"),
+        "thstrm_amount": value("thstrm_amount"),
+        "thstrm_add_amount": value("thstrm_add_amount"),
+        "frmtrm_amount": value("frmtrm_q_amount"),
+        "frmtrm_add_amount": value("frmtrm_add_amount"),
     }
+
+
+def _amounts(corp_code: str, real: list[dict[str, str]] | None, fs_div: str, year: int, quarter: int, account: Account) -> dict[str, int | None]:
+    """Recorded figures where they exist; the separate (OFS) statements of a recorded company are
+    its consolidated figures scaled down, so both stay in proportion."""
+    recorded_values = _recorded_amounts(real, quarter, account) if real else None
+    if recorded_values is None:
+        return _generated_amounts(corp_code, fs_div, year, quarter, account)
+    if fs_div == "OFS":
+        return {k: None if v is None else int(v * 0.85) for k, v in recorded_values.items()}
+    return recorded_values
 
 
 def _company_items(found: Company, year: int, reprt_code: str, seed: int, daily_volume: int | None, today: date) -> list[dict[str, str]]:
@@ -233,11 +239,7 @@ def _company_items(found: Company, year: int, reprt_code: str, seed: int, daily_
     items = []
     for fs_div in ("CFS", "OFS"):
         for ord_no, account in enumerate(KEY_ACCOUNTS, start=1):
-            amounts = None
-            if real and fs_div == "CFS":
-                amounts = _recorded_amounts(real, quarter, account)
-            if amounts is None:
-                amounts = _generated_amounts(found.corp_code, fs_div, year, quarter, account)
+            amounts = _amounts(found.corp_code, real, fs_div, year, quarter, account)
             names = _period_names(number, year, quarter, account.sj_div)
             item = {
                 "rcept_no": rcept_no,
@@ -256,9 +258,9 @@ def _company_items(found: Company, year: int, reprt_code: str, seed: int, daily_
                     continue
                 item[f"{prefix}_nm"] = names[f"{prefix}_nm"]
                 item[f"{prefix}_dt"] = names[f"{prefix}_dt"]
-                item[f"{prefix}_amount"] = amounts[f"{prefix}_amount"]
+                item[f"{prefix}_amount"] = amount(amounts[f"{prefix}_amount"])
                 if f"{prefix}_add_amount" in amounts:
-                    item[f"{prefix}_add_amount"] = amounts[f"{prefix}_add_amount"]
+                    item[f"{prefix}_add_amount"] = amount(amounts[f"{prefix}_add_amount"])
             item["ord"] = str(ord_no * 2 - 1)
             item["currency"] = "KRW"
             items.append(item)

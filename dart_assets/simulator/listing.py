@@ -67,7 +67,8 @@ def _date_param(params: Mapping[str, str], name: str, default: date) -> date:
         raise ApiError("100") from None
 
 
-def _choice(params: Mapping[str, str], name: str, allowed: str | Sequence[str], default: str | None = None) -> str | None:
+def _choice(params: Mapping[str, str], name: str, allowed: Sequence[str], default: str | None = None) -> str | None:
+    """The value if it is one of `allowed` (a sequence of whole values, never a string)."""
     value = params.get(name) or default
     if value is not None and value not in allowed:
         raise ApiError("100")
@@ -101,10 +102,10 @@ def parse_query(params: Mapping[str, str], today: date) -> tuple[ListQuery, int,
         bgn=bgn,
         end=end,
         corp_code=corp_code,
-        last_reprt_at=_choice(params, "last_reprt_at", "YN", "N") == "Y",
-        pblntf_ty=_choice(params, "pblntf_ty", "ABCDEFGHIJ"),
+        last_reprt_at=_choice(params, "last_reprt_at", ("Y", "N"), "N") == "Y",
+        pblntf_ty=_choice(params, "pblntf_ty", tuple("ABCDEFGHIJ")),
         pblntf_detail_ty=detail,
-        corp_cls=_choice(params, "corp_cls", "YKNE"),
+        corp_cls=_choice(params, "corp_cls", tuple("YKNE")),
         sort=_choice(params, "sort", ("date", "crp", "rpt"), "date") or "date",
         descending=_choice(params, "sort_mth", ("asc", "desc"), "desc") == "desc",
     )
