@@ -356,9 +356,8 @@ class DartClient:
             if error is None:
                 return value  # type: ignore[return-value]
             if error.rejects_key:
-                error = self._reject_key(index, error)
-                if error is None:
-                    continue
+                self._reject_key(index, error)
+                continue  # the next key, or _reserve_key raises why there is none
             raise error
 
     def _reserve_key(self, endpoint: str) -> int:
@@ -366,30 +365,41 @@ class DartClient:
         for index, kid in enumerate(self.key_ids):
             if index not in self._rejected and self._quota.reserve(kid):
                 return index
-        raise DailyBudgetExhaustedError(
+        raise self._no_key_left(endpoint)
+
+    def _no_key_left(self, endpoint: str) -> DartError:
+        """The error that says why no key can make the call: DART's quota, our budget, or a bad key."""
+        reasons: dict[str, str] = {}
+        for index, kid in enumerate(self.key_ids):
+            rejected = self._rejected.get(index)
+            if rejected is not None:
+                reasons[kid] = str(rejected.status)
+            else:
+                reasons[kid] = "020" if self._quota.exhausted(kid) else "client budget spent"
+        summary = ", ".join(f"key {kid}: {why}" for kid, why in reasons.items())
+        bad_keys = [e for e in self._rejected.values() if not isinstance(e, QuotaExceededError)]
+        if bad_keys:
+            last = bad_keys[-1]
+            return type(last)(endpoint, f"{last.detail} (no usable key left: {summary})", http_status=last.http_status)
+        if all(why == "020" for why in reasons.values()):
+            return QuotaExceededError(
+                endpoint,
+                f"daily quota exhausted on all {len(self._keys)} key(s) ({summary}); add keys to DART_API_KEYS "
+                "or wait for DART's next day",
+            )
+        return DailyBudgetExhaustedError(
             endpoint,
-            f"{self._quota.budget} calls per key per day, {len(self._keys) - len(self._rejected)} usable key(s) "
-            f"of {len(self._keys)}; more keys (DART_API_KEYS) or the next Asia/Seoul day",
+            f"{self._quota.budget} calls per key per day ({summary}); more keys (DART_API_KEYS) "
+            "or the next Asia/Seoul day",
         )
 
-    def _reject_key(self, index: int, error: DartError) -> DartError | None:
-        """Drop a key DART refused; None when another key is left to try, else the final error."""
+    def _reject_key(self, index: int, error: DartError) -> None:
+        """Drop a key DART refused for the life of this client (and, on 020, for today everywhere)."""
         self._rejected[index] = error
         if isinstance(error, QuotaExceededError):
             self._quota.mark_exhausted(self.key_ids[index])
-        logger.warning("OpenDART key %s rejected (status %s); %d of %d keys left",
-                       self.key_ids[index], error.status, len(self._keys) - len(self._rejected), len(self._keys))
-        if len(self._rejected) < len(self._keys):
-            return None
-        reasons = ", ".join(f"key {self.key_ids[i]}: {e.status}" for i, e in sorted(self._rejected.items()))
-        if all(isinstance(e, QuotaExceededError) for e in self._rejected.values()):
-            return QuotaExceededError(
-                error.endpoint,
-                f"daily quota exhausted on all {len(self._keys)} key(s) ({reasons}); add keys to DART_API_KEYS "
-                "or wait for DART's next day",
-                http_status=error.http_status,
-            )
-        return type(error)(error.endpoint, f"{error.detail} (no usable key left: {reasons})", http_status=error.http_status)
+        logger.warning("OpenDART key %s rejected (status %s); trying the next key if any",
+                       self.key_ids[index], error.status)
 
     def _record(self, call: CallRecord, params: dict[str, str]) -> None:
         self.calls.append(call)

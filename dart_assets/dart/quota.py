@@ -36,6 +36,9 @@ class QuotaLedger(Protocol):
     def remaining(self, key_id: str) -> int:
         """Calls the key may still make today (0 once DART declared it exhausted)."""
 
+    def exhausted(self, key_id: str) -> bool:
+        """Whether DART said 020 for the key today (in this process or, with PostgreSQL, any other)."""
+
 
 def _check_budget(budget: int) -> int:
     if budget < 1:
@@ -69,6 +72,9 @@ class MemoryQuota:
         if slot in self._exhausted:
             return 0
         return max(0, self.budget - self._calls.get(slot, 0))
+
+    def exhausted(self, key_id: str) -> bool:
+        return (key_id, seoul_today()) in self._exhausted
 
 
 _RESERVE = sa.text(
@@ -111,9 +117,16 @@ class PostgresQuota:
         with self.engine.begin() as conn:
             conn.execute(_EXHAUST, {"key_id": key_id, "usage_date": seoul_today()})
 
-    def remaining(self, key_id: str) -> int:
+    def _usage(self, key_id: str) -> sa.Row | None:
         with self.engine.connect() as conn:
-            row = conn.execute(_USAGE, {"key_id": key_id, "usage_date": seoul_today()}).first()
+            return conn.execute(_USAGE, {"key_id": key_id, "usage_date": seoul_today()}).first()
+
+    def remaining(self, key_id: str) -> int:
+        row = self._usage(key_id)
         if row is None:
             return self.budget
         return 0 if row.exhausted else max(0, self.budget - row.calls)
+
+    def exhausted(self, key_id: str) -> bool:
+        row = self._usage(key_id)
+        return bool(row and row.exhausted)

@@ -126,7 +126,7 @@ def test_quota_020_moves_to_the_next_key_then_stops_clearly(fake, make_client, k
     with pytest.raises(errors.QuotaExceededError, match="daily quota exhausted on all 2 key"):
         client.list_disclosures(kit.DAY, kit.DAY)
     assert client.remaining_budget() == 0
-    with pytest.raises(errors.DailyBudgetExhaustedError):  # no key left: nothing is sent any more
+    with pytest.raises(errors.QuotaExceededError, match="all 2 key"):  # nothing is sent any more
         client.company("00126380")
     assert len(fake.requests) == 5
 
