@@ -9,6 +9,7 @@ record of the call for run metadata, and no key in anything that can be printed.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -317,7 +318,7 @@ class DartClient:
         return self._call(endpoint, params, parse)
 
     def _call(self, endpoint: str, params: dict[str, str], parse: Callable[[httpx.Response], tuple[T, str]]) -> T:
-        attempts = iter(range(1, 1_000_000))
+        attempts = itertools.count(1)
         return self._retrying.copy()(lambda: self._attempt(endpoint, params, parse, next(attempts)))
 
     def _attempt(
