@@ -26,6 +26,7 @@ import asyncio
 import logging
 import random
 import re
+import socket
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -132,8 +133,8 @@ class Simulator:
         return reply
 
     async def _answer(self, endpoint: str, key: str | None, params: dict[str, str]) -> Reply:
+        """Transport faults first (as a proxy or load balancer would), then DART's own answer."""
         faults = self.config.faults
-        zip_endpoint = endpoint == "corpCode.xml"
         if faults.latency_s > 0:
             await self.sleep(faults.latency_s)
         if faults.timeout_rate > 0 and self._rng.random() < faults.timeout_rate:
@@ -142,11 +143,19 @@ class Simulator:
         if faults.error_rate > 0 and self._rng.random() < faults.error_rate:
             code = self._rng.choice((500, 502, 503))
             return Reply(f"<html><body>{code} Server Error</body></html>".encode(), "text/html", None, code, "http_error")
+        reply = self._dart_reply(endpoint, key, params)
+        if reply.media_type == JSON_TYPE and faults.malformed_rate > 0 and self._rng.random() < faults.malformed_rate:
+            return Reply(self._malformed(reply.body), JSON_TYPE, None, 200, "malformed")
+        return reply
+
+    def _dart_reply(self, endpoint: str, key: str | None, params: dict[str, str]) -> Reply:
+        faults = self.config.faults
+        zip_endpoint = endpoint == "corpCode.xml"
         if faults.maintenance or faults.maintenance_requests > 0:
             faults.maintenance_requests = max(0, faults.maintenance_requests - 1)
             return self._error(ApiError("800"), zip_endpoint, fault="maintenance")
         if endpoint not in ENDPOINTS:
-            return Reply(b'{"detail":"Not Found"}', JSON_TYPE, None, 404)
+            return Reply(b'{"detail":"Not Found"}', "application/json", None, 404)
         fault = None
         try:
             self._check_key(key)
@@ -159,10 +168,7 @@ class Simulator:
                 payload = _JSON_HANDLERS[endpoint](self.config, params)
         except ApiError as error:
             return self._error(error, zip_endpoint)
-        body = json_body(payload)
-        if faults.malformed_rate > 0 and self._rng.random() < faults.malformed_rate:
-            return Reply(self._malformed(body), JSON_TYPE, None, 200, "malformed")
-        return Reply(body, JSON_TYPE, str(payload["status"]), 200, fault)
+        return Reply(json_body(payload), JSON_TYPE, str(payload["status"]), 200, fault)
 
     def _error(self, error: ApiError, zip_endpoint: bool, fault: str | None = None) -> Reply:
         if zip_endpoint:
@@ -294,24 +300,36 @@ def _uvicorn_config(simulator: Simulator) -> uvicorn.Config:
     )
 
 
+def _listen(port: int) -> socket.socket:
+    """Bind before serving, so a busy port fails here with a clear error, not inside a thread."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((HOST, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(exc.errno, f"the OpenDART simulator cannot listen on {HOST}:{port}: {exc.strerror}") from exc
+    return sock
+
+
 @contextmanager
 def run_simulator(config: SimulatorConfig | None = None) -> Iterator[SimulatorHandle]:
     """Serve on 127.0.0.1 in a background thread until the block exits."""
     simulator = Simulator(config or SimulatorConfig())
+    sock = _listen(simulator.config.port)
     server = uvicorn.Server(_uvicorn_config(simulator))
-    thread = threading.Thread(target=server.run, name="dart-simulator", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="dart-simulator", daemon=True)
     thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError(f"the OpenDART simulator could not listen on {HOST}:{simulator.config.port}")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield SimulatorHandle(simulator, port)
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the OpenDART simulator stopped while starting")
+            time.sleep(0.01)
+        yield SimulatorHandle(simulator, sock.getsockname()[1])
     finally:
         simulator.stopping.set()
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 class _ForegroundServer(uvicorn.Server):
