@@ -49,6 +49,6 @@ def test_blocking_checks_and_jobs() -> None:
         (FINANCIAL_ACCOUNTS_KEY, "no_duplicate_keys"),
     } <= blocking
     weekly = defs.resolve_job_def("dart_weekly")
-    assert FINANCIAL_ACCOUNTS_KEY in weekly.asset_layer.executable_asset_keys
+    assert weekly.asset_layer.executable_asset_keys == {FINANCIAL_ACCOUNTS_KEY}
     assert weekly.partitions_def == WEEKLY_PARTITIONS
     assert defs.resolve_job_def("dart_corp_codes").asset_layer.executable_asset_keys == {CORP_CODES_KEY}
