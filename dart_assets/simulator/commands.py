@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
-from dart_assets.simulator.server import HOST, Faults, SimulatorConfig, serve_forever
+from dart_assets.simulator.server import Faults, SimulatorConfig, serve_forever
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,6 +49,5 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    print(f"OpenDART simulator on http://{HOST}:{args.port}/api (Ctrl-C stops it)", file=sys.stderr)
     serve_forever(config)
     return 0

@@ -164,12 +164,45 @@ def web_list_rows() -> tuple[RecordedRow, ...]:
     return tuple(rows)
 
 
+PERIODIC_TITLES = {"11011": "사업보고서 ({year}.12)", "11012": "반기보고서 ({year}.06)", "11013": "분기보고서 ({year}.03)", "11014": "분기보고서 ({year}.09)"}
+
+
+@lru_cache(maxsize=1)
+def statement_filing_rows() -> tuple[RecordedRow, ...]:
+    """The periodic reports behind the recorded statements, so their rcept_no is listed.
+
+    The recorded list of 와이지-원 holds its annual reports only; its quarterly and half-year
+    reports are known from the statements' rcept_no, filed under DART's usual title and rm.
+    """
+    rows = []
+    for path in sorted((DATA_DIR / "financials").glob("*_CFS.csv")):
+        corp_code, year, reprt_code, _ = path.stem.split("_")
+        first = _read_csv(str(path.relative_to(DATA_DIR)))[0]
+        company = company_by_code()[corp_code]
+        rcept_no = first["rcept_no"]
+        rows.append(
+            RecordedRow(
+                corp_code=corp_code,
+                corp_name=company.corp_name,
+                stock_code=company.stock_code,
+                corp_cls=company.corp_cls,
+                report_nm=PERIODIC_TITLES[reprt_code].format(year=year),
+                rcept_no=rcept_no,
+                flr_nm=company.corp_name,
+                rcept_dt=rcept_no[:8],
+                rm="연",
+                pblntf_ty="A",
+            )
+        )
+    return tuple(rows)
+
+
 @lru_cache(maxsize=1)
 def real_rows_by_day() -> dict[date, tuple[RecordedRow, ...]]:
     """All recorded list.json rows grouped by rcept_dt, each rcept_no once (first source wins)."""
     seen: set[str] = set()
     by_day: dict[date, list[RecordedRow]] = defaultdict(list)
-    sources = (list_rows(), corp_00139719_rows(), samsung_list_rows(), web_list_rows())
+    sources = (list_rows(), corp_00139719_rows(), samsung_list_rows(), web_list_rows(), statement_filing_rows())
     for source in sources:
         for row in source:
             if row.rcept_no in seen:

@@ -344,4 +344,10 @@ class _ForegroundServer(uvicorn.Server):
 
 def serve_forever(config: SimulatorConfig) -> None:
     """Foreground server for `dart-fg sim`, until SIGINT or SIGTERM."""
-    _ForegroundServer(_uvicorn_config(Simulator(config))).run()
+    simulator = Simulator(config)
+    sock = _listen(config.port)
+    log.info("OpenDART simulator on http://%s:%s/api (Ctrl-C stops it)", HOST, sock.getsockname()[1])
+    try:
+        _ForegroundServer(_uvicorn_config(simulator)).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -115,6 +115,12 @@ def test_recorded_company_history_is_served_on_its_days() -> None:
     assert annual[:9] == ("00139719", "와이지-원", "019210", "K", "사업보고서 (2020.12)", "20210316001195", "와이지-원", "20210316", "정연")
 
 
+def test_reports_behind_recorded_statements_are_listed_under_their_rcept_no() -> None:
+    listed = {f.rcept_no: f for f in filings_for_date(date(2023, 11, 14), SEED)}
+    assert listed["20231114002804"].report_nm == "분기보고서 (2023.09)"
+    assert listed["20231114002804"].corp_code == "00139719"
+
+
 def test_periodic_reports_arrive_in_season_and_can_be_found_for_financials() -> None:
     march = [f for d in range(1, 32) for f in filings_for_date(date(2025, 3, d), SEED) if f.report_nm == "사업보고서 (2024.12)"]
     assert len(march) > 3_000  # one per listed company
