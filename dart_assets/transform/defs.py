@@ -1,5 +1,93 @@
-"""Dagster definitions of the transform concern (merged in dart_assets/definitions.py)."""
+"""Dagster definitions of the transform concern (merged in dart_assets/definitions.py).
+
+Two @dbt_assets, one per partitions definition: the models tagged `daily` (incremental marts
+and the views they read) on the daily partitions, the rest unpartitioned. Both take single-run
+backfills and share the `dbt` pool, so dbt runs never overlap. The dbt manifest must exist
+(`make prepare`); it is never parsed at import.
+"""
+
+from collections.abc import Iterator
 
 import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
 
-defs = dg.Definitions()
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY
+from dart_assets.transform.freshness import dbt_source_freshness
+from dart_assets.transform.profile import apply_dbt_env
+from dart_assets.transform.project import (
+    DAILY_SELECT,
+    DBT_POOL,
+    DBT_PROJECT,
+    build_args,
+    dbt_resource,
+    window_vars,
+)
+from dart_assets.transform.translator import TRANSLATOR
+
+if not DBT_PROJECT.manifest_path.exists():
+    raise FileNotFoundError(
+        f"{DBT_PROJECT.manifest_path} is missing: run `make prepare` "
+        "(python -m dart_assets.transform.prepare) before loading the definitions"
+    )
+
+
+class DbtBuildConfig(dg.Config):
+    """Run config of the dbt assets."""
+
+    full_refresh: bool = False
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    select=DAILY_SELECT,
+    name="dbt_daily_models",
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=TRANSLATOR,
+    pool=DBT_POOL,
+)
+def dbt_daily_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig) -> Iterator:
+    """The partition window (a whole backfill range in one run) becomes min_date/max_date."""
+    apply_dbt_env()
+    window = context.partition_time_window
+    args = build_args(window_vars(window.start, window.end), full_refresh=config.full_refresh)
+    yield from dbt.cli(args, context=context).stream()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    exclude=DAILY_SELECT,
+    name="dbt_models",
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=TRANSLATOR,
+    pool=DBT_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig) -> Iterator:
+    apply_dbt_env()
+    yield from dbt.cli(build_args(full_refresh=config.full_refresh), context=context).stream()
+
+
+# CONTRACTS.md: the disclosures partition ingested, then every dbt model downstream of it.
+# Source freshness is a statement about the schedule, not about one partition: it has its own
+# job (dart_source_freshness) instead of costing every daily run a dbt invocation.
+dart_daily = dg.define_asset_job(
+    "dart_daily",
+    selection=dg.AssetSelection.assets(DISCLOSURES_KEY).downstream() - dg.AssetSelection.checks(dbt_source_freshness),
+    partitions_def=DAILY_PARTITIONS,
+    description="One day's disclosures ingested and validated, then every dbt model downstream through dart_marts.",
+)
+
+dart_source_freshness = dg.define_asset_job(
+    "dart_source_freshness",
+    selection=dg.AssetSelection.checks(dbt_source_freshness),
+    description="dbt source freshness of dart_raw, reported as asset checks on the ingestion assets.",
+)
+
+defs = dg.Definitions(
+    assets=[dbt_daily_models, dbt_models],
+    asset_checks=[dbt_source_freshness],
+    jobs=[dart_daily, dart_source_freshness],
+    resources={"dbt": dbt_resource()},
+)

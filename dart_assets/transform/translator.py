@@ -1,0 +1,34 @@
+"""How dbt nodes become Dagster assets: keys are [schema, name], like every table here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator
+
+# Dagster group of each dbt schema.
+_GROUPS = {
+    "dart_staging": "dbt_staging",
+    "dart_intermediate": "dbt_intermediate",
+    "dart_marts": "dbt_marts",
+}
+
+
+class DartDbtTranslator(DagsterDbtTranslator):
+    """Sources map onto the ingestion assets' keys (dart_raw/<table>); models and seeds onto
+    [schema, name], e.g. dart_marts/fear_greed_index (CONTRACTS.md: key = schema/table)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "dbt_seeds"
+        return _GROUPS.get(dbt_resource_props["schema"], "dbt")
+
+
+TRANSLATOR = DartDbtTranslator()
