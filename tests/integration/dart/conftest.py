@@ -1,8 +1,7 @@
-"""One OpenDART simulator for the dart integration tests, its faults reset before each test.
+"""A fresh OpenDART simulator per test, so each test sees its own seeded sequence of faults.
 
-The simulator's data set takes seconds to load the first time, so it is shared by the module
-(session) instead of being started per test; each test gets it with faults off, the request
-log and quota counters cleared, and any key accepted.
+The simulator's data set (cached per process) takes seconds to load the first time: a session
+fixture loads it once, outside any test's timeout; starting a simulator after that is cheap.
 """
 
 from __future__ import annotations
@@ -20,22 +19,21 @@ OTHER_KEY = "0therK3y" * 5
 VOLUME = 250  # filings per business day: 3 pages
 
 
+def _config() -> SimulatorConfig:
+    return SimulatorConfig(faults=Faults(), daily_volume=VOLUME, seed=42)
+
+
 @pytest.fixture(scope="session")
-def _simulator() -> Iterator[SimulatorHandle]:
-    with run_simulator(SimulatorConfig(daily_volume=VOLUME, seed=42)) as sim:
-        # Load the simulator's data set and build its corpCode.xml once, outside any test's timeout.
+def _simulator_data() -> None:
+    with run_simulator(_config()) as sim:
         for endpoint, params in (("list.json", {"bgn_de": "20260915"}), ("corpCode.xml", {})):
             httpx.get(f"{sim.base_url}/{endpoint}", params={"crtfc_key": KEY, **params}, timeout=120)
-        yield sim
 
 
 @pytest.fixture
-def sim(_simulator: SimulatorHandle) -> SimulatorHandle:
-    _simulator.config.faults = Faults()
-    _simulator.config.valid_keys = None
-    _simulator.requests.clear()
-    _simulator.reset_quota()
-    return _simulator
+def sim(_simulator_data: None) -> Iterator[SimulatorHandle]:
+    with run_simulator(_config()) as handle:
+        yield handle
 
 
 @pytest.fixture

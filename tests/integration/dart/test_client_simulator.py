@@ -1,10 +1,13 @@
 """The client over real HTTP against the simulator: every endpoint and every fault."""
 
 import logging
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from dart_assets import simulator
 from dart_assets.dart import LIST_FIELDS, errors
 
 pytestmark = pytest.mark.integration
@@ -85,9 +88,8 @@ def test_company_and_accounts(sim, dart):
 
 
 def test_multi_accounts_batches_100_codes_a_call(sim, dart):
-    rows = dart().corp_codes()
-    listed = [r["corp_code"] for r in rows if r["stock_code"]][:150]
-    sim.requests.clear()
+    recorded = Path(simulator.__file__).with_name("data") / "CORPCODE_listed_2025-07-25.xml"
+    listed = re.findall(r"<corp_code>(\d{8})</corp_code>", recorded.read_text(encoding="utf-8"))[:150]
     accounts = dart().multi_accounts(listed, 2023, "11011")
     batches = [r.params["corp_code"].split(",") for r in sim.requests]
     assert [len(b) for b in batches] == [100, 50] and all(r.status in ("000", "013") for r in sim.requests)
@@ -102,8 +104,8 @@ def test_latency_is_measured(sim, dart):
 
 
 def test_http_5xx_are_retried_to_a_complete_result(sim, dart, keys):
-    sim.config.faults.error_rate = 0.4
-    client = dart(max_attempts=8)
+    sim.config.faults.error_rate = 0.3
+    client = dart(max_attempts=10)
     result = client.list_disclosures(DAY, DAY)
     assert len(result.rows) == keys.VOLUME == len({r["rcept_no"] for r in result.rows})
     failed = [s for s in _http_statuses(sim) if s >= 500]
@@ -132,7 +134,7 @@ def test_maintenance_800_is_retried_then_reported(sim, dart):
 
 
 def test_malformed_json_is_retried(sim, dart, keys):
-    sim.config.faults.malformed_rate = 0.5
+    sim.config.faults.malformed_rate = 0.3
     client = dart(max_attempts=10)
     result = client.list_disclosures(DAY, DAY)
     assert len(result.rows) == keys.VOLUME
