@@ -31,7 +31,7 @@ class ApiError(Exception):
     def __init__(self, status: str, message: str | None = None) -> None:
         super().__init__(status)
         self.status = status
-        self.message = message or STATUS_MESSAGES[status]
+        self.message = message or STATUS_MESSAGES.get(status, STATUS_MESSAGES["900"])
 
 
 def ok(**fields: object) -> dict[str, object]:

@@ -31,6 +31,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -117,10 +118,18 @@ class Simulator:
         self._injected: dict[date, list[Filing]] = defaultdict(list)
         self._injected_count = 0
         self._query_cache: OrderedDict[tuple[listing.ListQuery, int], list[Filing]] = OrderedDict()
+        # DART's logic runs on one worker thread: requests stay serialised (quota, injections and
+        # caches need no locks) while the event loop keeps serving sleeps, timeouts and shutdown
+        # even when a long corp_code range takes seconds to generate.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dart-simulator-logic")
         self.stopping = threading.Event()
 
     def reset_quota(self) -> None:
         self._quota_used.clear()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self._worker.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------ request pipeline
 
@@ -143,7 +152,7 @@ class Simulator:
         if faults.error_rate > 0 and self._rng.random() < faults.error_rate:
             code = self._rng.choice((500, 502, 503))
             return Reply(f"<html><body>{code} Server Error</body></html>".encode(), "text/html", None, code, "http_error")
-        reply = self._dart_reply(endpoint, key, params)
+        reply = await asyncio.get_running_loop().run_in_executor(self._worker, self._dart_reply, endpoint, key, params)
         if reply.media_type == JSON_TYPE and faults.malformed_rate > 0 and self._rng.random() < faults.malformed_rate:
             return Reply(self._malformed(reply.body), JSON_TYPE, None, 200, "malformed")
         return reply
@@ -326,7 +335,7 @@ def run_simulator(config: SimulatorConfig | None = None) -> Iterator[SimulatorHa
             time.sleep(0.01)
         yield SimulatorHandle(simulator, sock.getsockname()[1])
     finally:
-        simulator.stopping.set()
+        simulator.stop()
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
@@ -350,4 +359,5 @@ def serve_forever(config: SimulatorConfig) -> None:
     try:
         _ForegroundServer(_uvicorn_config(simulator)).run(sockets=[sock])
     finally:
+        simulator.stop()
         sock.close()
