@@ -30,6 +30,7 @@ from dart_assets.dart.errors import (
     OK_STATUS,
     DailyBudgetExhaustedError,
     DartError,
+    DartStatusError,
     MalformedResponseError,
     QuotaExceededError,
     TransportError,
@@ -215,7 +216,9 @@ class DartClient:
         """Every filing received in [bgn_de, end_de] (list.json), complete and without duplicates.
 
         Without `corp_code` the range is read in windows of at most 3 calendar months (DART's
-        limit). Rows are the nine list.json fields exactly as DART sent them.
+        limit). Rows are the nine list.json fields exactly as DART sent them (the latest version
+        seen of each filing), window by window in date order and, within a window, in DART's
+        newest-first order, filings found by a re-read last.
         """
         params: dict[str, str] = {"last_reprt_at": last_reprt_at, "page_count": str(PAGE_COUNT)}
         if last_reprt_at not in ("Y", "N"):
@@ -236,21 +239,31 @@ class DartClient:
         rows: dict[str, dict[str, str]] = {}
         for index, (start, stop) in enumerate(spans, start=1):
             window = WindowResult(bgn_de=start, end_de=stop)
-            window_params = {**params, "bgn_de": f"{start:%Y%m%d}", "end_de": f"{stop:%Y%m%d}"}
-
-            def fetch(page_no: int, window_params: dict[str, str] = window_params) -> Page:
-                return self._call_json("list.json", {**window_params, "page_no": str(page_no)}, _list_page)
-
-            def report(page_no: int, total_page: int, seen: int, total: int, start=start, stop=stop, index=index) -> None:
-                if on_progress:
-                    on_progress(Progress(index, len(spans), start, stop, page_no, total_page, seen, total))
-
-            for row in read_window(fetch, window, on_page=report, max_reread_passes=self.max_reread_passes):
+            for row in self._read_list_window(params, window, index, len(spans), on_progress):
                 rows[row["rcept_no"]] = row
             result.windows.append(window)
             result.total_count += window.total_count
         result.rows = list(rows.values())
         return result
+
+    def _read_list_window(
+        self,
+        params: dict[str, str],
+        window: WindowResult,
+        index: int,
+        windows: int,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> list[dict[str, str]]:
+        window_params = {**params, "bgn_de": f"{window.bgn_de:%Y%m%d}", "end_de": f"{window.end_de:%Y%m%d}"}
+
+        def fetch(page_no: int) -> Page:
+            return self._call_json("list.json", {**window_params, "page_no": str(page_no)}, _list_page)
+
+        def report(page_no: int, total_page: int, seen: int, total: int) -> None:
+            if on_progress:
+                on_progress(Progress(index, windows, window.bgn_de, window.end_de, page_no, total_page, seen, total))
+
+        return read_window(fetch, window, on_page=report, max_reread_passes=self.max_reread_passes)
 
     def corp_codes(self) -> list[dict[str, str | None]]:
         """All companies of corpCode.xml: corp_code, corp_name, corp_eng_name, stock_code (None when unlisted), modify_date."""
@@ -352,7 +365,7 @@ class DartClient:
             if self._breaker is not None:
                 if error is not None and error.is_outage:
                     self._breaker.record_failure(str(error))
-                else:
+                elif error is None or isinstance(error, DartStatusError):  # DART answered: it is up
                     self._breaker.record_success()
             if error is None:
                 return value  # type: ignore[return-value]

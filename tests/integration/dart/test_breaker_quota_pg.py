@@ -137,3 +137,13 @@ def test_postgres_ledger_refuses_atomically(engine):
     assert ledger.remaining("abc") == 0 and ledger.remaining("def") == 2
     ledger.mark_exhausted("def")
     assert ledger.reserve("def") is False and ledger.remaining("def") == 0
+
+
+def test_garbled_answers_neither_trip_nor_reset_the_breaker(engine, sim, dart):
+    breaker = CircuitBreaker(engine, failure_threshold=5)
+    breaker.record_failure("earlier timeout")
+    sim.config.faults.malformed_rate = 1.0
+    with pytest.raises(errors.MalformedResponseError):
+        dart(breaker=breaker, max_attempts=3).company("00126380")
+    assert len(sim.requests) == 3
+    assert breaker.status()["state"] == "closed" and breaker.status()["consecutive_failures"] == 1
