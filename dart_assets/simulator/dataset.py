@@ -102,6 +102,7 @@ _COMPILED_RULES = tuple((re.compile(pattern), code) for pattern, code in _TYPE_R
 FAIR_TRADE = re.compile(r"대규모내부거래|특수관계인|상품ㆍ용역거래|기업집단현황|비상장회사중요사항")
 
 
+@lru_cache(maxsize=32_768)  # titles come from a finite pool: classify each once
 def classify(report_nm: str, channel: str) -> tuple[str, str]:
     """(pblntf_ty, pblntf_detail_ty) of a title: exchange channels are I, the rest by keyword."""
     if channel in recorded.EXCHANGE_CHANNELS:
@@ -168,8 +169,7 @@ def _season_schedule(seed: int, year: int, month: int) -> dict[date, tuple[Compa
         for d in (date(year, month, n) for n in range(1, season.deadline_day + 1))
         if is_business_day(d)
     ]
-    bsns_year = year + season.year_offset
-    skip = _corps_with_recorded_periodics(bsns_year)
+    skip = _corps_with_recorded_report(season.title.format(year=year + season.year_offset))
     schedule: dict[date, list[Company]] = {d: [] for d in days}
     for company in recorded.listed_companies():
         if company.corp_code in skip:
@@ -179,15 +179,11 @@ def _season_schedule(seed: int, year: int, month: int) -> dict[date, tuple[Compa
     return {d: tuple(cs) for d, cs in schedule.items()}
 
 
-@lru_cache(maxsize=32)
-def _corps_with_recorded_periodics(bsns_year: int) -> frozenset[str]:
-    """Companies whose real periodic reports of that year are recorded: never generate twins."""
-    marker = f"({bsns_year}."
+@lru_cache(maxsize=64)
+def _corps_with_recorded_report(title: str) -> frozenset[str]:
+    """Companies whose real periodic report of that title is recorded: never generate a twin."""
     return frozenset(
-        row.corp_code
-        for rows in recorded.real_rows_by_day().values()
-        for row in rows
-        if marker in row.report_nm and recorded.PERIODIC_TITLE.search(row.report_nm)
+        row.corp_code for rows in recorded.real_rows_by_day().values() for row in rows if row.report_nm.endswith(title)
     )
 
 
@@ -293,7 +289,7 @@ def _draft_periodic(rng: random.Random, company: Company, day: date) -> _Draft:
 
 
 def _number(day: date, channel: str, seq: int) -> str:
-    return f"{day:%Y%m%d}{channel}{seq:05d}"
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}{channel}{seq:05d}"  # strftime is slow
 
 
 def _assign_numbers(day: date, drafts: list[_Draft], rng: random.Random) -> list[Filing]:

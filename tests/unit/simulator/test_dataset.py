@@ -113,6 +113,8 @@ def test_the_website_list_of_2022_01_03_is_served_whole_on_that_day() -> None:
 def test_recorded_company_history_is_served_on_its_days() -> None:
     annual = next(f for f in filings_for_date(date(2021, 3, 16), SEED) if f.rcept_no == "20210316001195")
     assert annual[:9] == ("00139719", "와이지-원", "019210", "K", "사업보고서 (2020.12)", "20210316001195", "와이지-원", "20210316", "정연")
+    march = [f for d in range(1, 32) for f in filings_for_date(date(2021, 3, d), SEED) if f.corp_code == "00139719"]
+    assert [f.rcept_no for f in march if f.report_nm == "사업보고서 (2020.12)"] == ["20210316001195"]  # no twin
 
 
 def test_reports_behind_recorded_statements_are_listed_under_their_rcept_no() -> None:
