@@ -74,7 +74,9 @@ def _list(args: argparse.Namespace) -> int:
         print(f"dart-fg list: --to {args.date_to} is before --from {args.date_from}", file=sys.stderr)
         return 2
     settings = get_settings()
-    client = DartClient.from_settings(settings, engine=None if args.no_budget else _engine())
+    # Without a key, from_settings says so before the warehouse is started for nothing.
+    use_budget = not args.no_budget and bool(settings.api_keys)
+    client = DartClient.from_settings(settings, engine=_engine() if use_budget else None)
     progress = _ProgressLine(sys.stderr)
     try:
         with client:

@@ -67,10 +67,11 @@ def test_reversed_range(env, sim, capsys):
     assert "--to 2026-09-15 is before --from 2026-09-16" in capsys.readouterr().err and sim.requests == []
 
 
-def test_without_a_key_it_says_so(env, capsys):
+def test_without_a_key_it_says_so_before_touching_the_warehouse(env, capsys):
     env.delenv("DART_API_KEY")
+    env.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/unreachable")  # would fail if used
     get_settings.cache_clear()
-    assert main(["list", "--from", "2026-09-15", "--to", "2026-09-15", "--no-budget"]) == 2
+    assert main(["list", "--from", "2026-09-15", "--to", "2026-09-15"]) == 2
     assert "no OpenDART API key configured: set DART_API_KEY" in capsys.readouterr().err
 
 
