@@ -41,8 +41,14 @@ def window_vars(start: date | datetime, end: date | datetime) -> dict[str, str]:
 
 
 def build_args(dbt_vars: dict[str, str] | None = None, *, full_refresh: bool = False) -> list[str]:
-    """`dbt build` for Dagster runs: unit tests stay in CI (`dbt build` there runs them)."""
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    """`dbt build` for Dagster runs.
+
+    Unit tests stay in CI (a plain `dbt build` runs them). Indirect selection is cautious: a
+    test runs only when all its models are in the run, because the daily and the unpartitioned
+    models are built in separate runs and a relationships test across the two would otherwise
+    query a table that does not exist yet.
+    """
+    args = ["build", "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious"]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     if full_refresh:

@@ -1,0 +1,73 @@
+"""A warehouse built once per module by a real `dbt build` over real recorded disclosures.
+
+dbt costs seconds per invocation, so the assertions share one build instead of paying for it
+test by test (the whole project suite must stay within minutes on two cores).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dart_assets.transform import samples
+from dart_assets.transform.prepare import prepare
+from dart_assets.transform.profile import DBT_PROJECT_DIR, dbt_env
+from dart_assets.transform.project import dbt_executable
+from dart_assets.warehouse.migrate import upgrade
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """`dbt parse` once per test session: the Dagster definitions read its manifest."""
+    return prepare()
+
+
+def run_dbt(url: str, args: list[str], target_dir: Path) -> subprocess.CompletedProcess:
+    """dbt against `url`, writing its artifacts under target_dir (never the shared target/)."""
+    env = {**os.environ, **dbt_env(url), "DBT_TARGET_PATH": str(target_dir), "DBT_LOG_PATH": str(target_dir)}
+    return subprocess.run(
+        [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def module_db_url(pg_server_url: str) -> Iterator[str]:
+    """A migrated database for one test module, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
+    """Real filings (110 large caps for a year, every filing of 2022-01-03, one company's full
+    history with its financials) loaded into dart_raw, then one full `dbt build`: seeds, models,
+    data tests and unit tests."""
+    engine = sa.create_engine(module_db_url)
+    samples.load_disclosures(engine, samples.list_rows())
+    samples.load_disclosures(engine, samples.web_list_rows())
+    samples.load_disclosures(engine, samples.company_list_rows())
+    samples.load_financials(engine)
+    result = run_dbt(module_db_url, ["build"], tmp_path_factory.mktemp("dbt_target"))
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    yield engine
+    engine.dispose()

@@ -1,0 +1,76 @@
+"""The dbt assets through Dagster: one daily partition materialized, then the dart_daily job
+run again on the same partition (the incremental branch), on real filings of two days."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY
+from dart_assets.transform import samples
+
+pytestmark = pytest.mark.integration
+
+DAY, NEXT_DAY = date(2026, 3, 19), date(2026, 3, 20)
+
+
+@dg.asset(key=DISCLOSURES_KEY, partitions_def=DAILY_PARTITIONS)
+def disclosures_stand_in() -> None:
+    """Stands in for the ingestion asset (another concern): the rows are loaded by the test."""
+
+
+def withdrawn(engine: sa.Engine) -> dict[str, bool]:
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("select rcept_no, is_withdrawn from dart_marts.disclosure_impact_scores")).all())
+
+
+def test_daily_partition_then_dart_daily_job_rebuilds_only_its_window(
+    dart_env: Path, db_url: str, dbt_manifest: Path
+) -> None:
+    from dart_assets.transform.defs import dbt_daily_models, dbt_models
+    from dart_assets.transform.defs import defs as transform_defs
+    from dart_assets.transform.project import dbt_resource
+
+    engine = sa.create_engine(db_url)
+    two_days = [r for r in samples.list_rows() if r["rcept_dt"] in (DAY, NEXT_DAY)]
+    samples.load_disclosures(engine, two_days)
+    instance = dg.DagsterInstance.ephemeral()
+
+    first = dg.materialize(
+        [disclosures_stand_in, dbt_daily_models, dbt_models],
+        partition_key=DAY.isoformat(),
+        resources={"dbt": dbt_resource()},
+        instance=instance,
+    )
+    assert first.success
+    marts = {e.asset_key.to_user_string(): e.partition for e in first.get_asset_materialization_events()}
+    assert marts["dart_marts/disclosure_impact_scores"] == DAY.isoformat()
+    assert marts["dart_marts/fear_greed_index"] is None  # unpartitioned
+    # The first build of an incremental model is a full one: both days are scored.
+    assert len(withdrawn(engine)) == len(two_days)
+
+    # rm gains 철 on one filing of each day; only the rebuilt partition may see it.
+    day_filing = next(r["rcept_no"] for r in two_days if r["rcept_dt"] == DAY)
+    next_day_filing = next(r["rcept_no"] for r in two_days if r["rcept_dt"] == NEXT_DAY)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("update dart_raw.disclosures set rm = rm || '철' where rcept_no in (:a, :b)"),
+            {"a": day_filing, "b": next_day_filing},
+        )
+
+    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in]))
+    second = defs.get_job_def("dart_daily").execute_in_process(partition_key=DAY.isoformat(), instance=instance)
+    assert second.success
+    rebuilt = {e.asset_key.to_user_string() for e in second.get_asset_materialization_events()}
+    assert {"dart_marts/disclosure_impact_scores", "dart_marts/daily_disclosure_sentiment", "dart_marts/fear_greed_index"} <= rebuilt
+    assert "dart_staging/kospi" not in rebuilt  # market seeds are not downstream of disclosures
+
+    after = withdrawn(engine)
+    assert len(after) == len(two_days)  # delete+insert: no duplicates
+    assert after[day_filing] is True
+    assert after[next_day_filing] is False  # outside the partition window
+    engine.dispose()

@@ -1,0 +1,180 @@
+"""The marts of one real `dbt build` over real filings (see conftest.built_warehouse)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import sqlalchemy as sa
+
+from dart_assets.transform import samples
+
+pytestmark = pytest.mark.integration
+
+
+def rows(engine: sa.Engine, sql: str, **params) -> list[sa.Row]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text(sql), params))
+
+
+def one(engine: sa.Engine, sql: str, **params) -> sa.Row:
+    (row,) = rows(engine, sql, **params)
+    return row
+
+
+def test_every_filing_is_scored_once_within_range(built_warehouse: sa.Engine) -> None:
+    raw = one(built_warehouse, "select count(*) as n from dart_raw.disclosures").n
+    s = one(
+        built_warehouse,
+        """select count(*) as n, count(distinct rcept_no) as distinct_n,
+                  min(impact_score) as lo, max(impact_score) as hi,
+                  count(*) filter (where event_type = 'other') as unclassified
+           from dart_marts.disclosure_impact_scores""",
+    )
+    assert s.n == s.distinct_n == raw > 5_000
+    assert 0 <= s.lo < 50 < s.hi <= 100
+    assert s.unclassified / s.n < 0.03  # the coverage goal: at least 97% classified
+
+
+def test_score_is_the_documented_monotonic_function_of_expected_return(built_warehouse: sa.Engine) -> None:
+    scored = rows(built_warehouse, "select expected_ar_pct, impact_score from dart_marts.disclosure_impact_scores")
+    for r in scored:
+        assert float(r.impact_score) == pytest.approx(50 + 45 * math.tanh(float(r.expected_ar_pct) / 4), abs=0.006)
+    by_return = sorted({(float(r.expected_ar_pct), float(r.impact_score)) for r in scored})
+    assert all(a[1] <= b[1] for a, b in zip(by_return, by_return[1:]))
+
+
+@pytest.mark.parametrize(
+    ("rcept_no", "event_type", "direction"),
+    [
+        ("20251023800471", "unfaithful_disclosure_prenotice", -1),  # 불성실공시법인지정예고 (exchange)
+        ("20251113801252", "unfaithful_disclosure_not_designated", 0),  # 불성실공시법인미지정
+        ("20220103900001", "embezzlement", -1),  # 횡령ㆍ배임혐의발생
+        ("20220103900693", "acquisition_of_shares", 1),  # 타법인주식및출자증권취득결정
+        ("20220103900689", "rights_offering", 1),  # 유상증자결정(종속회사의주요경영사항) (제3자배정)
+        ("20260320800948", "holdings_report", 0),  # 최대주주등소유주식변동신고서 (routine)
+        ("20260320801417", "agm", 0),  # 정기주주총회결과 (routine)
+    ],
+)
+def test_known_real_titles(built_warehouse: sa.Engine, rcept_no: str, event_type: str, direction: int) -> None:
+    r = one(
+        built_warehouse,
+        "select event_type, impact_score from dart_marts.disclosure_impact_scores where rcept_no = :r",
+        r=rcept_no,
+    )
+    assert r.event_type == event_type
+    assert (r.impact_score > 50) - (r.impact_score < 50) == direction
+
+
+def test_subsidiary_third_party_rights_offering_is_weighted(built_warehouse: sa.Engine) -> None:
+    r = one(
+        built_warehouse,
+        "select * from dart_marts.disclosure_impact_scores where rcept_no = '20220103900689'",
+    )
+    assert r.event_condition == "third_party_allotment"
+    assert r.is_subsidiary and "subsidiary" in r.modifiers
+    assert float(r.expected_ar_pct) == pytest.approx(1.18 * 0.3)
+
+
+def test_withdrawn_filings_expect_no_move_and_weigh_nothing(built_warehouse: sa.Engine) -> None:
+    withdrawn = rows(
+        built_warehouse,
+        """select s.impact_score, s.sentiment_weight, s.modifiers
+           from dart_marts.disclosure_impact_scores s
+           join dart_raw.disclosures d using (rcept_no)
+           where d.rm like '%철%'""",
+    )
+    assert len(withdrawn) >= 9  # 철 in L and W (obs.)
+    assert all(r.impact_score == 50 and r.sentiment_weight == 0 and "withdrawn" in r.modifiers for r in withdrawn)
+
+
+def test_corrections(built_warehouse: sa.Engine) -> None:
+    contract = rows(
+        built_warehouse,
+        """select event_condition, expected_ar_pct from dart_marts.disclosure_impact_scores
+           where report_nm like '[기재정정]단일판매ㆍ공급계약체결%' and not is_subsidiary""",
+    )
+    assert contract and all(r.event_condition == "contract_correction" and r.expected_ar_pct < 0 for r in contract)
+    original = rows(
+        built_warehouse,
+        """select expected_ar_pct from dart_marts.disclosure_impact_scores
+           where report_nm like '단일판매ㆍ공급계약체결%' and size_factor = 1 and not is_withdrawn""",
+    )
+    assert original and all(r.expected_ar_pct > 0 for r in original)
+    halved = one(
+        built_warehouse,
+        """select count(*) as n from dart_marts.disclosure_impact_scores
+           where is_amendment and event_condition is null and not is_withdrawn and not is_routine
+             and base_expected_ar_pct <> 0
+             and expected_ar_pct <> round(base_expected_ar_pct * 0.5
+                 * case when is_subsidiary then 0.3 else 1 end * size_factor, 4)""",
+    )
+    assert halved.n == 0
+
+
+def test_daily_sentiment_of_a_full_day(built_warehouse: sa.Engine) -> None:
+    day = one(built_warehouse, "select * from dart_marts.daily_disclosure_sentiment where date = '2022-01-03'")
+    filed_that_day = sum(1 for r in samples.web_list_rows() if str(r["rcept_dt"]) == "2022-01-03")
+    assert day.n_disclosures == filed_that_day == 475
+    scores = rows(
+        built_warehouse,
+        "select impact_score, sentiment_weight from dart_marts.disclosure_impact_scores where rcept_dt = '2022-01-03'",
+    )
+    weighted = [float(r.impact_score) for r in scores if r.sentiment_weight > 0]
+    assert day.n_scored == len(weighted)
+    assert float(day.sentiment_score) == pytest.approx(50 + sum(s - 50 for s in weighted) / (len(weighted) + 3), abs=0.006)
+    assert day.n_positive + day.n_negative + day.n_neutral == day.n_scored
+    assert 0.97 <= float(day.coverage) <= 1
+
+
+def test_fear_greed_labels_follow_half_open_bands(built_warehouse: sa.Engine) -> None:
+    index = rows(built_warehouse, "select value, label from dart_marts.fear_greed_index")
+    assert len(index) > 1_000
+    bands = [(25, "extreme fear"), (45, "fear"), (55, "neutral"), (75, "greed"), (math.inf, "extreme greed")]
+    for r in index:
+        assert r.label == next(label for edge, label in bands if float(r.value) < edge)
+    assert {r.label for r in index} == {label for _, label in bands}
+    values = [float(r.value) for r in index]
+    assert 40 < sum(values) / len(values) < 60  # CNN's composite averages ~50
+
+
+def test_disclosure_weight_follows_coverage(built_warehouse: sa.Engine) -> None:
+    sums = rows(built_warehouse, "select date, sum(weight) as total from dart_marts.index_weights group by date")
+    assert all(float(r.total) == pytest.approx(1, abs=1e-4) or r.total == 0 for r in sums)
+    weights = rows(
+        built_warehouse,
+        """select w.quality, w.weight from dart_marts.index_weights w
+           where w.component = 'disclosure_sentiment' and w.is_available""",
+    )
+    assert any(r.weight > 0 for r in weights)
+    assert all(r.weight == 0 for r in weights if r.quality < 0.5)
+    assert any(r.weight == 0 and r.quality < 0.5 for r in weights)  # poor days really exist
+    used = one(built_warehouse, "select count(*) as n from dart_marts.fear_greed_index where disclosure_weight > 0")
+    assert used.n > 100
+
+
+def test_company_dimension_uses_financials(built_warehouse: sa.Engine) -> None:
+    c = one(built_warehouse, "select * from dart_marts.dim_companies where corp_code = '00139719'")
+    assert c.corp_name == "와이지-원" and c.financials_bsns_year == 2025
+    assert c.total_assets_krw > 10**12 and c.size_bucket == "small" and c.size_factor == 1
+
+
+def test_market_moving_events_flag_severe_filings(built_warehouse: sa.Engine) -> None:
+    severe = {r.rcept_no for r in rows(built_warehouse, "select rcept_no from dart_marts.market_moving_events where kind = 'severe_event'")}
+    assert {"20220103900001", "20250515802284"} <= severe  # 횡령ㆍ배임
+    kinds = {r.kind for r in rows(built_warehouse, "select distinct kind from dart_marts.market_moving_events")}
+    assert {"event_cluster", "severe_event"} <= kinds
+
+
+def test_mart_contracts_are_enforced_in_the_database(built_warehouse: sa.Engine) -> None:
+    with pytest.raises(sa.exc.IntegrityError):
+        with built_warehouse.begin() as conn:
+            conn.execute(
+                sa.text(
+                    """insert into dart_marts.disclosure_impact_scores (rcept_no, rcept_dt, corp_code, event_type, impact_score)
+                       values ('20990101000001', '2099-01-01', '00000001', 'buyback', 150)"""
+                )
+            )
+    with pytest.raises(sa.exc.IntegrityError):
+        with built_warehouse.begin() as conn:
+            conn.execute(sa.text("insert into dart_marts.fear_greed_index (date, value, label) values ('2099-01-01', 50, null)"))
