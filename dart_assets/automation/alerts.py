@@ -2,7 +2,8 @@
 
 The state lives in dart_ops.alert_incidents and the open/resolve transitions are single
 conditional statements, so two sensor ticks (or two processes) racing on the same condition
-still send exactly one message per transition.
+still send exactly one message per transition. A message a channel failed to take is kept in
+`undelivered` and retried on later ticks, so a webhook that was down does not mean silence.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def raise_incident(
             conn.execute(_TOUCH, {"key": key, "details": json.dumps(details)})
     if opened is None:
         return False
-    deliver(channels, Alert(key, kind, "open", summary, opened, details))
+    _send(engine, channels, Alert(key, kind, "open", summary, opened, details))
     return True
 
 
@@ -84,8 +85,55 @@ def clear_incident(engine: sa.Engine, channels: list[Channel], key: str, note: s
     details = dict(row["details"] or {})
     if note:
         details["resolution"] = redact(note)
-    deliver(channels, Alert(key, row["kind"], "resolved", row["summary"], row["resolved_at"], details))
+    _send(engine, channels, Alert(key, row["kind"], "resolved", row["summary"], row["resolved_at"], details))
     return True
+
+
+def _send(engine: sa.Engine, channels: list[Channel], alert: Alert) -> None:
+    failed = deliver(channels, alert)
+    if failed:
+        pending = [{"status": alert.status, "channel": name} for name in failed]
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "UPDATE dart_ops.alert_incidents SET undelivered = undelivered || CAST(:pending AS jsonb) "
+                    "WHERE incident_key = :key"
+                ),
+                {"key": alert.incident_key, "pending": json.dumps(pending)},
+            )
+
+
+def redeliver(engine: sa.Engine, channels: list[Channel]) -> int:
+    """Retry messages channels failed to take; returns how many went out now.
+
+    Rows are locked while sending (SKIP LOCKED), so concurrent sensors never send one twice.
+    """
+    by_name = {c.name: c for c in channels}
+    sent = 0
+    with engine.begin() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT incident_key, kind, summary, details, opened_at, resolved_at, undelivered "
+                "FROM dart_ops.alert_incidents WHERE undelivered <> '[]'::jsonb FOR UPDATE SKIP LOCKED"
+            )
+        ).mappings().all()
+        for row in rows:
+            remaining = []
+            for item in row["undelivered"]:
+                channel = by_name.get(item["channel"])
+                if channel is None:  # no longer configured: nothing left to retry
+                    continue
+                at = row["resolved_at"] if item["status"] == "resolved" else row["opened_at"]
+                alert = Alert(row["incident_key"], row["kind"], item["status"], row["summary"], at, dict(row["details"]))
+                if deliver([channel], alert):
+                    remaining.append(item)
+                else:
+                    sent += 1
+            conn.execute(
+                sa.text("UPDATE dart_ops.alert_incidents SET undelivered = CAST(:left AS jsonb) WHERE incident_key = :key"),
+                {"key": row["incident_key"], "left": json.dumps(remaining)},
+            )
+    return sent
 
 
 def open_incident_keys(engine: sa.Engine, kind: str) -> set[str]:
@@ -107,8 +155,10 @@ def reconcile(
     """Bring incidents of one kind in line with what a sensor observed.
 
     `failing` keys are opened (alerting once); `passing` keys are resolved (recovering once).
-    Keys in neither (not evaluated this tick) are left as they are. Returns (alerted, recovered).
+    Keys in neither (not evaluated this tick) are left as they are. Messages that failed
+    earlier are retried first. Returns (alerted, recovered).
     """
+    redeliver(engine, channels)
     alerted = [k for k, f in sorted(failing.items()) if raise_incident(engine, channels, k, kind, f)]
     recovered = [k for k in sorted(passing - set(failing)) if clear_incident(engine, channels, k)]
     return alerted, recovered

@@ -10,16 +10,24 @@ circuit breaker is closed and a key has quota left.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 import sqlalchemy as sa
+from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.tags import RETRY_NUMBER_TAG, WILL_RETRY_TAG
 
 from dart_assets.automation import dead_letters
-from dart_assets.automation.alerts import Finding, clear_incident, load_channels, open_incident_keys, raise_incident, reconcile, utc_now
+from dart_assets.automation.alerts import (
+    Finding,
+    clear_incident,
+    load_channels,
+    open_incident_keys,
+    raise_incident,
+    reconcile,
+    utc_now,
+)
 from dart_assets.automation.channels import Channel, redact
 from dart_assets.automation.config import Thresholds, load_ops_config
 from dart_assets.automation.freshness import is_stale
@@ -171,13 +179,11 @@ def make_redrive_sensor(job_name: str) -> dg.SensorDefinition:
 # Alert sensors that compare the present state with the open incidents.
 
 
-def check_findings(
-    instance: dg.DagsterInstance, graph, check_keys: Iterable[dg.AssetCheckKey]
-) -> tuple[dict[str, Finding], set[str]]:
+def check_findings(instance: dg.DagsterInstance, graph: AssetGraph) -> tuple[dict[str, Finding], set[str]]:
     """Latest result of each check, per partition (a passing partition must not hide a failing one)."""
     failing: dict[str, Finding] = {}
     passing: set[str] = set()
-    for check_key in check_keys:
+    for check_key in sorted(graph.asset_check_keys, key=str):
         seen: set[str | None] = set()
         for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=50):
             if record.partition in seen or record.status == AssetCheckExecutionRecordStatus.PLANNED:
@@ -208,14 +214,13 @@ def check_findings(
 
 @dg.sensor(name="asset_check_alerts", minimum_interval_seconds=60, default_status=RUNNING)
 def asset_check_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
-    graph = context.repository_def.asset_graph
-    failing, passing = check_findings(context.instance, graph, graph.asset_check_keys)
+    failing, passing = check_findings(context.instance, context.repository_def.asset_graph)
     alerted, recovered = reconcile(get_engine(), load_channels(), "check_failed", failing, passing)
     return dg.SkipReason(f"{len(failing)} failing checks; alerted {alerted}, recovered {recovered}")
 
 
 def freshness_findings(
-    instance: dg.DagsterInstance, graph, now: datetime
+    instance: dg.DagsterInstance, graph: AssetGraph, now: datetime
 ) -> tuple[dict[str, Finding], set[str]]:
     """Stale and fresh assets among those with a policy; never-materialized ones are left out,
     so a fresh deployment does not open an incident for every asset before its first run."""

@@ -198,3 +198,31 @@ def test_incomplete_partition_one_alert_one_recovery(alert_env, engine) -> None:
     sensors.completeness_alerts(context)
     sensors.completeness_alerts(context)
     assert alert_env.statuses(incident) == ONCE
+
+
+def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, engine, monkeypatch) -> None:
+    from dart_assets.settings import get_settings
+
+    incident = f"completeness:dart_raw/disclosures:{PARTITION}"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO dart_ops.partition_loads (asset_key, partition_key, total_count, fetched) "
+                "VALUES ('dart_raw/disclosures', :p, 120, 60)"
+            ),
+            {"p": PARTITION},
+        )
+    live = alert_env.webhook.url
+    monkeypatch.setenv("DART_FG_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/slack")  # nothing listens there
+    get_settings.cache_clear()
+    context = dg.build_sensor_context()
+    sensors.completeness_alerts(context)
+    assert alert_env.statuses(incident) == {"slack": [], "json": ["open"], "email": ["open"]}
+
+    monkeypatch.setenv("DART_FG_ALERT_WEBHOOK_URL", f"{live}/slack")
+    get_settings.cache_clear()
+    sensors.completeness_alerts(context)
+    sensors.completeness_alerts(context)
+    assert alert_env.statuses(incident) == OPEN_ONLY
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT undelivered FROM dart_ops.alert_incidents")).scalar_one() == []
