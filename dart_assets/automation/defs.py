@@ -13,12 +13,12 @@ import dagster as dg
 
 from dart_assets.automation.freshness import apply_freshness_policies
 from dart_assets.automation.retention import retention, retention_daily
-from dart_assets.automation.schedules import PIPELINE_JOBS, PIPELINE_SCHEDULES
+from dart_assets.automation.schedules import PIPELINE_JOBS, PIPELINE_SCHEDULES, SCHEDULED_JOBS
 from dart_assets.automation.sensors import ALERT_SENSORS, make_redrive_sensor
 
 
-def build_defs(job_names: Iterable[str] = PIPELINE_JOBS) -> dg.Definitions:
-    """Automation for the given pipeline jobs (all of them by default)."""
+def build_defs(job_names: Iterable[str] = SCHEDULED_JOBS) -> dg.Definitions:
+    """Automation for the given jobs (all of them by default)."""
     jobs = set(job_names)
     return dg.Definitions(
         schedules=[s for s in PIPELINE_SCHEDULES if s.job_name in jobs] + [retention_daily],
@@ -30,7 +30,7 @@ def build_defs(job_names: Iterable[str] = PIPELINE_JOBS) -> dg.Definitions:
 def with_automation(pipeline: dg.Definitions) -> dg.Definitions:
     """The pipeline's definitions plus automation, with freshness policies on its assets."""
     present = {job.name for job in pipeline.jobs or []}
-    missing = sorted(set(PIPELINE_JOBS) - present)
+    missing = sorted(set(SCHEDULED_JOBS) - present)
     if missing:
         warnings.warn(f"dart-fg automation: jobs {missing} are not defined; their schedules and re-drives are off")
     return apply_freshness_policies(dg.Definitions.merge(pipeline, build_defs(present)))

@@ -12,6 +12,8 @@ them on. The partition each tick picks is a pure function of the tick time (unit
 - `dart_weekly` at 02:00 on Sundays loads the last complete week (Monday-start partitions; the
   week that ends tonight is not a partition yet).
 - `dart_corp_codes` at 01:00 on Sundays, before the financials that join on it.
+- `dart_source_freshness` (dbt source freshness as asset checks) at 20:30 every day, after the
+  evening load; the asset-check alert sensor reports a stale source.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from dart_assets.ingestion.partitions import SEOUL
 DAILY_JOB = "dart_daily"
 WEEKLY_JOB = "dart_weekly"
 CORP_CODES_JOB = "dart_corp_codes"
-PIPELINE_JOBS = (DAILY_JOB, WEEKLY_JOB, CORP_CODES_JOB)
+SOURCE_FRESHNESS_JOB = "dart_source_freshness"
+PIPELINE_JOBS = (DAILY_JOB, WEEKLY_JOB, CORP_CODES_JOB)  # the DART loads: dead letters are re-driven
+SCHEDULED_JOBS = (*PIPELINE_JOBS, SOURCE_FRESHNESS_JOB)
 TRIGGER_TAG = "dart_fg/trigger"
 RUNNING = dg.DefaultScheduleStatus.RUNNING
 
@@ -111,4 +115,19 @@ dart_corp_codes_weekly = dg.ScheduleDefinition(
     description="Refresh the company master, Sundays 01:00 (before the financials).",
 )
 
-PIPELINE_SCHEDULES = [dart_daily_evening, dart_daily_catchup, dart_weekly_sunday, dart_corp_codes_weekly]
+dart_source_freshness_daily = dg.ScheduleDefinition(
+    name="dart_source_freshness_daily",
+    job_name=SOURCE_FRESHNESS_JOB,
+    cron_schedule="30 20 * * *",
+    execution_timezone=SEOUL,
+    default_status=RUNNING,
+    description="dbt source freshness of dart_raw at 20:30, after the evening load.",
+)
+
+PIPELINE_SCHEDULES = [
+    dart_daily_evening,
+    dart_daily_catchup,
+    dart_weekly_sunday,
+    dart_corp_codes_weekly,
+    dart_source_freshness_daily,
+]

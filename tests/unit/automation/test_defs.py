@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from dart_assets.automation.defs import build_defs, with_automation
-from dart_assets.automation.schedules import PIPELINE_JOBS
+from dart_assets.automation.schedules import PIPELINE_JOBS, SCHEDULED_JOBS
 from dart_assets.ingestion.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
@@ -27,7 +27,12 @@ def _stub_pipeline(job_names: tuple[str, ...]) -> dg.Definitions:
     @dg.asset(key=CORP_CODES_KEY)
     def corp() -> None: ...
 
-    selections = {"dart_daily": DISCLOSURES_KEY, "dart_weekly": FINANCIAL_ACCOUNTS_KEY, "dart_corp_codes": CORP_CODES_KEY}
+    selections = {
+        "dart_daily": DISCLOSURES_KEY,
+        "dart_weekly": FINANCIAL_ACCOUNTS_KEY,
+        "dart_corp_codes": CORP_CODES_KEY,
+        "dart_source_freshness": CORP_CODES_KEY,
+    }
     jobs = [dg.define_asset_job(name, selection=dg.AssetSelection.assets(selections[name])) for name in job_names]
     return dg.Definitions(assets=[daily, weekly, corp], jobs=jobs)
 
@@ -44,9 +49,14 @@ def test_every_sensor_and_schedule_runs_by_default() -> None:
 
 
 def test_merged_with_all_jobs_loads_everything() -> None:
-    repo = with_automation(_stub_pipeline(PIPELINE_JOBS)).get_repository_def()
+    repo = with_automation(_stub_pipeline(SCHEDULED_JOBS)).get_repository_def()
     assert {s.name for s in repo.schedule_defs} == {
-        "dart_daily_evening", "dart_daily_catchup", "dart_weekly_sunday", "dart_corp_codes_weekly", "retention_daily"
+        "dart_daily_evening",
+        "dart_daily_catchup",
+        "dart_weekly_sunday",
+        "dart_corp_codes_weekly",
+        "dart_source_freshness_daily",
+        "retention_daily",
     }
     assert {f"{job}_dead_letter_redrive" for job in PIPELINE_JOBS} <= {s.name for s in repo.sensor_defs}
     assert repo.asset_graph.get(DISCLOSURES_KEY).freshness_policy is not None
@@ -54,7 +64,7 @@ def test_merged_with_all_jobs_loads_everything() -> None:
 
 def test_missing_job_switches_off_only_its_automation() -> None:
     with pytest.warns(UserWarning, match="dart_daily"):
-        defs = with_automation(_stub_pipeline(("dart_weekly", "dart_corp_codes")))
+        defs = with_automation(_stub_pipeline(("dart_weekly", "dart_corp_codes", "dart_source_freshness")))
     repo = defs.get_repository_def()  # loads: nothing targets the missing job
     names = {s.name for s in repo.schedule_defs}
     assert "dart_weekly_sunday" in names and "dart_daily_evening" not in names

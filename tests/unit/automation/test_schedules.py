@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from dart_assets.automation.schedules import (
-    dart_corp_codes_weekly,
+    PIPELINE_SCHEDULES,
     dart_daily_catchup,
     dart_daily_evening,
     dart_weekly_sunday,
@@ -75,7 +75,7 @@ def test_weekly_run_loads_last_complete_week(when: str, partition: str) -> None:
 
 
 def test_schedules_run_by_default_in_seoul_time() -> None:
-    for schedule in (dart_daily_evening, dart_daily_catchup, dart_weekly_sunday, dart_corp_codes_weekly):
+    for schedule in PIPELINE_SCHEDULES:
         assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
         assert schedule.execution_timezone == "Asia/Seoul"
     assert dart_daily_evening.cron_schedule == "30 18 * * 1-5"
