@@ -16,11 +16,14 @@ A day holds
 
 from __future__ import annotations
 
-import random
+import hashlib
+import math
 import re
+import struct
+from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from dart_assets.simulator import recorded
 from dart_assets.simulator.recorded import Company, stable_fraction
@@ -28,13 +31,14 @@ from dart_assets.simulator.recorded import Company, stable_fraction
 EXCHANGE_PADDING = " " * 14  # KIND titles carry exactly 14 trailing spaces (opendart-api.md §6.1)
 CHANNEL_OF_MARKET = {"Y": "8", "K": "9", "N": "6"}
 RM_OF_MARKET = {"Y": "유", "K": "코", "N": "넥"}
-DELAYED_SEQ_BASE = 60_000  # + (k-1)*10_000: rcept_no dated k days before rcept_dt
-INJECTED_SEQ_BASE = 50_000  # filings that appear while a query is being paged
-MAX_DAILY_VOLUME = 40_000  # keeps regular sequences below the reserved ranges
+MAX_DAILY_VOLUME = 10_000  # keeps regular rcept_no sequences below the reserved ranges
 ACCOUNTING_FIRMS = ("삼일회계법인", "삼정회계법인", "안진회계법인", "한영회계법인", "대주회계법인", "신한회계법인")
 BLOCK_HOLDERS = ("국민연금공단", "국민연금공단", "삼성자산운용", "미래에셋자산운용", "한국투자신탁운용", "케이비자산운용")
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
 GIVEN = ("민준", "서연", "도윤", "지우", "현우", "수빈", "영호", "정훈", "미경", "성민", "재원", "은정")
+
+
+T = TypeVar("T")
 
 
 class Filing(NamedTuple):
@@ -140,17 +144,33 @@ def is_business_day(day: date) -> bool:
     return day.weekday() < 5
 
 
-def _rng(seed: int, *parts: object) -> random.Random:
-    # str seeds are hashed with SHA-512 by random.Random: stable across processes and versions.
-    return random.Random(":".join(map(str, (seed, *parts))))
+class _Draw:
+    """Uniform numbers in [0, 1) from a hash of an address such as (seed, day, block, index).
+
+    Hashing instead of one random stream per day makes every generated filing computable on
+    its own (see company_filings_for_date); blake2b is fast and stable across processes.
+    """
+
+    def __init__(self, *parts: object) -> None:
+        digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=64).digest()
+        self._values = struct.unpack("<16I", digest)
+        self._next = 0
+
+    def u(self) -> float:
+        value = self._values[self._next] / 2**32
+        self._next += 1
+        return value
+
+    def pick(self, items: Sequence[T]) -> T:
+        return items[int(self.u() * len(items))]
 
 
 def base_volume(day: date, seed: int) -> int:
     """Ordinary filings of a day: 450-700 on business days, ~x1.3 in reporting months."""
-    rng = _rng(seed, "volume", day.isoformat())
+    draw = _Draw(seed, "volume", day)
     if not is_business_day(day):
-        return rng.randint(2, 8)
-    volume = rng.randint(450, 700)
+        return 2 + int(draw.u() * 7)
+    volume = 450 + int(draw.u() * 251)
     return int(volume * 1.3) if day.month in SEASONS else volume
 
 
@@ -187,24 +207,36 @@ def _corps_with_recorded_report(title: str) -> frozenset[str]:
     )
 
 
-def periodic_companies(day: date, seed: int) -> tuple[Company, ...]:
-    if day.month not in SEASONS or not is_business_day(day):
-        return ()
-    return _season_schedule(seed, day.year, day.month).get(day, ())
-
-
-def periodic_filing_day(corp_code: str, bsns_year: int, reprt_code: str, seed: int) -> date | None:
-    """The day the simulator lists that company's periodic report, or None if it has none."""
+def periodic_filing_position(corp_code: str, bsns_year: int, reprt_code: str, seed: int) -> tuple[date, int] | None:
+    """(day, position among that day's periodic reports) of a company's report, if it has one."""
     month, season = SEASON_OF_REPRT[reprt_code]
-    return _season_days(seed, bsns_year - season.year_offset, month).get(corp_code)
+    return _season_positions(seed, bsns_year - season.year_offset, month).get(corp_code)
 
 
 @lru_cache(maxsize=64)
-def _season_days(seed: int, year: int, month: int) -> dict[str, date]:
-    return {c.corp_code: day for day, companies in _season_schedule(seed, year, month).items() for c in companies}
+def _season_positions(seed: int, year: int, month: int) -> dict[str, tuple[date, int]]:
+    schedule = _season_schedule(seed, year, month)
+    return {c.corp_code: (day, k) for day, companies in schedule.items() for k, c in enumerate(companies)}
 
 
 # ---------------------------------------------------------------- generation
+#
+# Every generated filing is addressed by (seed, day, block, index) and computed from a hash of
+# that address, not from a per-day random stream. Within a block, index i belongs to company
+# pool[(a*i + b) mod n], an affine permutation that is cheap to invert: a company's filings on
+# any day are found in O(1), so a corp_code query over ten years does not generate ten years.
+
+EXCHANGE, LISTED_DART, UNLISTED_DART = "ex", "ld", "un"
+_BLOCK_SHARES = ((EXCHANGE, 0.30), (LISTED_DART, 0.34))  # the rest is filed by unlisted companies
+# rcept_no sequences per day come in slots of three numbers (one used, the others leave gaps as
+# real numbering has and room to step around a recorded filing): exchange 1+3i; DART listed
+# 1+9i, unlisted 4+9i, periodic 7+9k, all below 33,000 within MAX_DAILY_VOLUME. A slot whose
+# three numbers are all recorded moves to 33,000 + slot//3; injected filings take 45,000+, and
+# filings listed k days after their rcept_no date 50,000 + 15,000*(k-1) + 2i.
+_SLOT_OFFSET = {LISTED_DART: 1, UNLISTED_DART: 4}
+OVERFLOW_SEQ_BASE = 33_000
+INJECTED_SEQ_BASE = 45_000
+DELAYED_SEQ_BASE = 50_000
 
 
 @lru_cache(maxsize=1)
@@ -217,124 +249,180 @@ def _title_pools() -> dict[str, tuple[str, ...]]:
             dart_listed.append(title.report_nm)
         else:
             dart_unlisted.append(title.report_nm)
-    return {"exchange": tuple(exchange), "listed": tuple(dart_listed), "unlisted": tuple(dart_unlisted)}
+    return {EXCHANGE: tuple(exchange), LISTED_DART: tuple(dart_listed), UNLISTED_DART: tuple(dart_unlisted)}
 
 
-def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+def _pool(block: str) -> tuple[Company, ...]:
+    return recorded.unlisted_companies() if block == UNLISTED_DART else recorded.listed_companies()
 
 
-def _filer(rng: random.Random, company: Company, title: str) -> str:
+@lru_cache(maxsize=2)
+def _pool_index(block_pool: str) -> dict[str, int]:
+    pool = recorded.unlisted_companies() if block_pool == "unlisted" else recorded.listed_companies()
+    return {c.corp_code: i for i, c in enumerate(pool)}
+
+
+def _index_in_pool(block: str, corp_code: str) -> int | None:
+    return _pool_index("unlisted" if block == UNLISTED_DART else "listed").get(corp_code)
+
+
+@lru_cache(maxsize=4096)
+def _permutation(seed: int, day: date, block: str, n: int) -> tuple[int, int, int]:
+    """(a, b, a⁻¹ mod n) of the day's affine permutation of a company pool."""
+    draw = _Draw(seed, "permutation", day, block)
+    a = 1 + int(draw.u() * (n - 1))
+    while math.gcd(a, n) != 1:
+        a = a % (n - 1) + 1
+    return a, int(draw.u() * n), pow(a, -1, n)
+
+
+def _filer(draw: _Draw, company: Company, title: str) -> str:
     """Mostly the company itself; third parties where they really file (§6.5)."""
-    if "대량보유" in title and rng.random() < 0.6:
-        return rng.choice(BLOCK_HOLDERS)
-    if "감사보고서" in title and rng.random() < 0.7:
-        return rng.choice(ACCOUNTING_FIRMS)
-    if "임원ㆍ주요주주" in title and rng.random() < 0.7:
-        return _person(rng)
+    if "대량보유" in title and draw.u() < 0.6:
+        return draw.pick(BLOCK_HOLDERS)
+    if "감사보고서" in title and draw.u() < 0.7:
+        return draw.pick(ACCOUNTING_FIRMS)
+    if "임원ㆍ주요주주" in title and draw.u() < 0.7:
+        return draw.pick(SURNAMES) + draw.pick(GIVEN)
     return company.corp_name
 
 
-def _dart_rm(rng: random.Random, title: str) -> str:
+def _dart_rm(draw: _Draw, title: str) -> str:
     """rm of a DART-channel filing, in the observed proportions ("" 76%, 정 21%, 철 rare)."""
     rm = "공" if FAIR_TRADE.search(title) else ""
-    u = rng.random()
+    u = draw.u()
     if u < 0.2:
-        rm = "정" + rm
-    elif u < 0.205:
-        rm = "정철"
-    elif u < 0.207:
-        rm = "철"
+        return "정" + rm
+    if u < 0.205:
+        return "정철"
+    if u < 0.207:
+        return "철"
     return rm
 
 
-class _Draft(NamedTuple):
-    company: Company
-    report_nm: str
-    channel: str
-    flr_nm: str
-    rm: str
-    delay_days: int  # rcept_no dated this many days before rcept_dt
-
-
-def _draft_ordinary(rng: random.Random) -> _Draft:
-    pools = _title_pools()
-    u = rng.random()
-    if u < 0.30:
-        company = rng.choice(recorded.listed_companies())
-        title = rng.choice(pools["exchange"])
-        rm = RM_OF_MARKET[company.corp_cls]
-        if company.corp_cls != "N" and rng.random() < 0.1:
-            rm += "정"
-        return _Draft(company, title, CHANNEL_OF_MARKET[company.corp_cls], company.corp_name, rm, 0)
-    if u < 0.64:
-        company = rng.choice(recorded.listed_companies())
-        title = rng.choice(pools["listed"])
-    else:
-        company = rng.choice(recorded.unlisted_companies())
-        title = rng.choice(pools["unlisted"])
-    # Mostly 대량보유 reports and 주주총회소집공고 are listed a few days after their rcept_no date.
-    delayed = (("대량보유" in title or "소집공고" in title) and rng.random() < 0.1) or rng.random() < 0.003
-    channel = "1" if rng.random() < 0.06 else "0"
-    return _Draft(company, title, channel, _filer(rng, company, title), _dart_rm(rng, title), rng.randint(1, 3) if delayed else 0)
-
-
-def _draft_periodic(rng: random.Random, company: Company, day: date) -> _Draft:
-    season = SEASONS[day.month]
-    title = season.title.format(year=day.year + season.year_offset)
-    rm = "연" if rng.random() < 0.7 else ""
-    if rng.random() < 0.08:
-        rm = "정" + rm
-    return _Draft(company, title, "0", company.corp_name, rm, 0)
+def _ymd(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime is several times slower
 
 
 def _number(day: date, channel: str, seq: int) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}{channel}{seq:05d}"  # strftime is slow
+    return f"{_ymd(day)}{channel}{seq:05d}"
 
 
-def _assign_numbers(day: date, drafts: list[_Draft], rng: random.Random) -> list[Filing]:
-    """Give each draft a unique rcept_no: per channel, increasing with gaps, skipping real ones."""
+def _free_number(day: date, channel: str, slot: int, draw: _Draw) -> str:
+    """A number of the three-number slot that no recorded filing uses, picked at random."""
+    start = int(draw.u() * 3)
+    candidates = [_number(day, channel, slot + (start + j) % 3) for j in range(3)]
     taken = recorded.real_rcept_nos()
-    next_seq: dict[str, int] = {}
-    delayed_seq: dict[int, int] = {}
-    rcept_dt = f"{day:%Y%m%d}"
-    filings = []
-    for draft in drafts:
-        if draft.delay_days:
-            k = draft.delay_days
-            delayed_seq[k] = delayed_seq.get(k, DELAYED_SEQ_BASE + (k - 1) * 10_000) + 1
-            number = _number(day - timedelta(days=k), "0", delayed_seq[k])
-        else:
-            while True:
-                next_seq[draft.channel] = next_seq.get(draft.channel, 0) + rng.randint(1, 3)
-                number = _number(day, draft.channel, next_seq[draft.channel])
-                if number not in taken:
-                    break
-        c = draft.company
-        pblntf_ty, detail = classify(draft.report_nm, draft.channel)
-        filings.append(
-            Filing(c.corp_code, c.corp_name, c.stock_code, c.corp_cls, draft.report_nm, number, draft.flr_nm, rcept_dt, draft.rm, pblntf_ty, detail)
-        )
-    return filings
+    return next((n for n in candidates if n not in taken), _number(day, channel, OVERFLOW_SEQ_BASE + slot // 3))
+
+
+def _make(company: Company, title: str, number: str, flr_nm: str, day: date, rm: str) -> Filing:
+    pblntf_ty, detail = classify(title, number[8])
+    return Filing(
+        company.corp_code, company.corp_name, company.stock_code, company.corp_cls,
+        title, number, flr_nm, _ymd(day), rm, pblntf_ty, detail,
+    )  # fmt: skip
+
+
+def _ordinary(seed: int, day: date, block: str, i: int, company: Company) -> Filing:
+    draw = _Draw(seed, day, block, i)
+    title = draw.pick(_title_pools()[block])
+    if block == EXCHANGE:
+        rm = RM_OF_MARKET[company.corp_cls]
+        if company.corp_cls != "N" and draw.u() < 0.1:
+            rm += "정"
+        number = _free_number(day, CHANNEL_OF_MARKET[company.corp_cls], 1 + 3 * i, draw)
+        return _make(company, title, number, company.corp_name, day, rm)
+    flr_nm, rm = _filer(draw, company, title), _dart_rm(draw, title)
+    # Mostly 대량보유 reports and 주주총회소집공고 are listed a few days after their rcept_no date.
+    if (("대량보유" in title or "소집공고" in title) and draw.u() < 0.1) or draw.u() < 0.003:
+        k = 1 + int(draw.u() * 3)
+        seq = DELAYED_SEQ_BASE + (k - 1) * 15_000 + 2 * i + (block == UNLISTED_DART)
+        return _make(company, title, _number(day - timedelta(days=k), "0", seq), flr_nm, day, rm)
+    channel = "1" if draw.u() < 0.06 else "0"
+    number = _free_number(day, channel, _SLOT_OFFSET[block] + 9 * i, draw)
+    return _make(company, title, number, flr_nm, day, rm)
+
+
+def _periodic(seed: int, day: date, k: int, company: Company) -> Filing:
+    draw = _Draw(seed, day, "periodic", k)
+    season = SEASONS[day.month]
+    rm = "연" if draw.u() < 0.7 else ""
+    if draw.u() < 0.08:
+        rm = "정" + rm
+    number = _free_number(day, "0", 7 + 9 * k, draw)
+    return _make(company, season.title.format(year=day.year + season.year_offset), number, company.corp_name, day, rm)
+
+
+@lru_cache(maxsize=1)
+def _real_filings_by_day() -> dict[date, tuple[Filing, ...]]:
+    return {day: tuple(_filing(row) for row in rows) for day, rows in recorded.real_rows_by_day().items()}
+
+
+class _DayPlan(NamedTuple):
+    real: tuple[Filing, ...]
+    periodic: int  # how many of the day's scheduled periodic reports fit in the volume
+    blocks: tuple[tuple[str, int], ...]  # generated filings per block
+
+
+@lru_cache(maxsize=8192)
+def _plan(day: date, seed: int, daily_volume: int | None) -> _DayPlan:
+    if daily_volume is not None and not 0 <= daily_volume <= MAX_DAILY_VOLUME:
+        raise ValueError(f"daily_volume must be between 0 and {MAX_DAILY_VOLUME}, got {daily_volume}")
+    real = _real_filings_by_day().get(day, ())
+    scheduled = len(periodic_companies(day, seed))
+    total = base_volume(day, seed) + scheduled
+    if daily_volume is not None and is_business_day(day):
+        total = daily_volume
+    budget = max(0, total - len(real))
+    periodic = min(scheduled, budget)
+    ordinary = budget - periodic
+    blocks = [(block, round(ordinary * share)) for block, share in _BLOCK_SHARES]
+    blocks.append((UNLISTED_DART, ordinary - sum(n for _, n in blocks)))
+    return _DayPlan(real, periodic, tuple(blocks))
+
+
+def periodic_companies(day: date, seed: int) -> tuple[Company, ...]:
+    if day.month not in SEASONS or not is_business_day(day):
+        return ()
+    return _season_schedule(seed, day.year, day.month).get(day, ())
 
 
 @lru_cache(maxsize=128)
 def filings_for_date(day: date, seed: int, daily_volume: int | None = None) -> tuple[Filing, ...]:
     """Every filing listed under `day`, newest first (rcept_no descending), as DART sorts."""
-    if daily_volume is not None and not 0 <= daily_volume <= MAX_DAILY_VOLUME:
-        raise ValueError(f"daily_volume must be between 0 and {MAX_DAILY_VOLUME}, got {daily_volume}")
-    rng = _rng(seed, "day", day.isoformat())
-    real = [_filing(row) for row in recorded.real_rows_by_day().get(day, ())]
-    budget = base_volume(day, seed) + len(periodic_companies(day, seed))
-    if daily_volume is not None and is_business_day(day):
-        budget = daily_volume
-    budget = max(0, budget - len(real))
-    drafts = [_draft_periodic(rng, c, day) for c in periodic_companies(day, seed)][:budget]
-    drafts += [_draft_ordinary(rng) for _ in range(budget - len(drafts))]
-    rng.shuffle(drafts)  # periodic reports arrive all day long, mixed with the rest
-    filings = real + _assign_numbers(day, drafts, rng)
+    plan = _plan(day, seed, daily_volume)
+    filings = list(plan.real)
+    filings += [_periodic(seed, day, k, c) for k, c in enumerate(periodic_companies(day, seed)[: plan.periodic])]
+    for block, count in plan.blocks:
+        pool = _pool(block)
+        a, b, _ = _permutation(seed, day, block, len(pool))
+        filings += [_ordinary(seed, day, block, i, pool[(a * i + b) % len(pool)]) for i in range(count)]
     filings.sort(key=lambda f: f.rcept_no, reverse=True)
     return tuple(filings)
+
+
+def company_filings_for_date(day: date, seed: int, daily_volume: int | None, corp_code: str) -> list[Filing]:
+    """The filings of one company on `day`: the same rows filings_for_date holds, found in O(1)."""
+    plan = _plan(day, seed, daily_volume)
+    filings = [f for f in plan.real if f.corp_code == corp_code]
+    company = recorded.company_by_code().get(corp_code)
+    if company is None:
+        return filings
+    if plan.periodic and day.month in SEASONS:
+        position = _season_positions(seed, day.year, day.month).get(corp_code)
+        if position is not None and position[0] == day and position[1] < plan.periodic:
+            filings.append(_periodic(seed, day, position[1], company))
+    for block, count in plan.blocks:
+        index = _index_in_pool(block, corp_code)
+        if index is None or count == 0:
+            continue
+        n = len(_pool(block))
+        a, b, a_inv = _permutation(seed, day, block, n)
+        first = (index - b) * a_inv % n
+        filings += [_ordinary(seed, day, block, i, company) for i in range(first, count, n)]
+    filings.sort(key=lambda f: f.rcept_no, reverse=True)
+    return filings
 
 
 def injected_filing(day: date, seed: int, index: int, corp_code: str | None, corp_cls: str | None) -> Filing:
@@ -343,29 +431,27 @@ def injected_filing(day: date, seed: int, index: int, corp_code: str | None, cor
     It matches the query's company or market, so it really lands in the paged result; as the
     newest row it sorts first and pushes every row one place toward later pages.
     """
-    rng = _rng(seed, "inject", day.isoformat(), index)
+    draw = _Draw(seed, "inject", day, index)
     company = recorded.company_by_code().get(corp_code or "")
     if company is None:
         market = corp_cls or "K"
         pool = recorded.unlisted_companies() if market == "E" else [c for c in recorded.listed_companies() if c.corp_cls == market]
-        company = rng.choice(pool)
+        company = draw.pick(pool)
     if company.corp_cls == "E":
-        title, channel, rm = rng.choice(_title_pools()["unlisted"]), "0", ""
+        title, channel, rm = draw.pick(_title_pools()[UNLISTED_DART]), "0", ""
     else:
-        title, channel, rm = rng.choice(_title_pools()["exchange"]), CHANNEL_OF_MARKET[company.corp_cls], RM_OF_MARKET[company.corp_cls]
-    pblntf_ty, detail = classify(title, channel)
-    number = _number(day, channel, INJECTED_SEQ_BASE + index)
-    return Filing(company.corp_code, company.corp_name, company.stock_code, company.corp_cls, title, number, company.corp_name, f"{day:%Y%m%d}", rm, pblntf_ty, detail)
+        title, channel, rm = draw.pick(_title_pools()[EXCHANGE]), CHANNEL_OF_MARKET[company.corp_cls], RM_OF_MARKET[company.corp_cls]
+    return _make(company, title, _number(day, channel, INJECTED_SEQ_BASE + index), company.corp_name, day, rm)
 
 
 def find_periodic_filing(corp_code: str, bsns_year: int, reprt_code: str, seed: int, daily_volume: int | None) -> Filing | None:
     """The listed periodic report behind a financial statement, so fnltt* rcept_no joins to list.json."""
-    day = periodic_filing_day(corp_code, bsns_year, reprt_code, seed)
-    if day is None:
+    position = periodic_filing_position(corp_code, bsns_year, reprt_code, seed)
+    if position is None:
         return None
     month, season = SEASON_OF_REPRT[reprt_code]
     title = season.title.format(year=bsns_year)
-    for filing in filings_for_date(day, seed, daily_volume):
-        if filing.corp_code == corp_code and filing.report_nm == title:
+    for filing in company_filings_for_date(position[0], seed, daily_volume, corp_code):
+        if filing.report_nm == title:
             return filing
     return None

@@ -115,13 +115,16 @@ def parse_query(params: Mapping[str, str], today: date) -> tuple[ListQuery, int,
     return query, _positive_int(params, "page_no", 1), page_count
 
 
-def select(query: ListQuery, day_filings: Callable[[date], Sequence[Filing]], today: date) -> list[Filing]:
-    """Every filing matching the query in its sort order. Days after `today` have no filings yet."""
+def select(query: ListQuery, day_filings: Callable[[date, str | None], Sequence[Filing]], today: date) -> list[Filing]:
+    """Every filing matching the query in its sort order. Days after `today` have no filings yet.
+
+    `day_filings(day, corp_code)` may return only that company's filings when corp_code is set.
+    """
     first, last = max(query.bgn, FIRST_DAY), min(query.end, today)
     rows: list[Filing] = []
     day = last
     while day >= first:  # newest day first: with the default sort no global sort is needed
-        rows.extend(f for f in day_filings(day) if query.matches(f))
+        rows.extend(f for f in day_filings(day, query.corp_code) if query.matches(f))
         day -= timedelta(days=1)
     if query.sort != "date":
         rows.sort(key=SORT_KEYS[query.sort], reverse=True)

@@ -30,7 +30,7 @@ import socket
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -213,8 +213,13 @@ class Simulator:
     def today(self) -> date:
         return datetime.now(SEOUL).date()
 
-    def day_filings(self, day: date) -> list[Filing] | tuple[Filing, ...]:
-        base = dataset.filings_for_date(day, self.config.seed, self.config.daily_volume)
+    def day_filings(self, day: date, corp_code: str | None) -> Sequence[Filing]:
+        """A day's filings (one company's only, when given), with any injected ones, newest first."""
+        seed, volume = self.config.seed, self.config.daily_volume
+        if corp_code is None:
+            base: Sequence[Filing] = dataset.filings_for_date(day, seed, volume)
+        else:
+            base = dataset.company_filings_for_date(day, seed, volume, corp_code)
         extra = self._injected.get(day)
         if not extra:
             return base

@@ -44,10 +44,11 @@ def test_daily_volume_overrides_business_days_exactly() -> None:
         filings_for_date(ORDINARY_DAY, SEED, -1)
 
 
-def test_rcept_no_is_unique_well_formed_and_newest_first_over_a_month() -> None:
+def test_rcept_no_is_unique_well_formed_and_newest_first_over_two_months() -> None:
+    # July 2025 holds recorded rows numbered 000001-000008 in a row: generated ones step around them.
     seen: set[str] = set()
-    day = date(2026, 3, 1)
-    while day <= date(2026, 3, 31):
+    day = date(2025, 7, 1)
+    while day <= date(2025, 8, 31):
         filings = filings_for_date(day, SEED)
         numbers = [f.rcept_no for f in filings]
         assert numbers == sorted(numbers, reverse=True)
@@ -133,6 +134,14 @@ def test_periodic_reports_arrive_in_season_and_can_be_found_for_financials() -> 
     assert found == company
     august = filings_for_date(date(2025, 8, 14), SEED)
     assert any(f.report_nm == "반기보고서 (2025.06)" for f in august)
+
+
+@pytest.mark.parametrize("day", [ORDINARY_DAY, date(2025, 3, 31), recorded.WEB_LIST_DAY, date(2026, 3, 20), CHUSEOK])
+@pytest.mark.parametrize("volume", [None, 3_000])
+def test_one_company_s_filings_are_found_without_generating_the_day(day: date, volume: int | None) -> None:
+    full = filings_for_date(day, SEED, volume)
+    for corp_code in {f.corp_code for f in full[::5]} | {"00126380", "00139719"}:
+        assert dataset.company_filings_for_date(day, SEED, volume, corp_code) == [f for f in full if f.corp_code == corp_code]
 
 
 def test_injected_filings_sort_above_the_day_and_match_the_query() -> None:

@@ -79,7 +79,7 @@ DAYS = {
 
 
 def test_select_sorts_by_date_then_rcept_no_and_honours_sort_options() -> None:
-    def days(day: date) -> tuple[Filing, ...]:
+    def days(day: date, corp_code: str | None) -> tuple[Filing, ...]:
         return DAYS.get(day, ())
 
     query, _, _ = parse_query({"bgn_de": "20260601", "end_de": "20260602"}, TODAY)
