@@ -177,7 +177,9 @@ def run_partitions(
         for pk in all_keys if partitioned else ():
             if pk in loads and pk not in done:
                 yield dg.AssetMaterialization(asset_key=asset_key, partition=pk, metadata=loads[pk].metadata())
-        first_missing = next(k for k in all_keys if k not in loads)
+        first_missing = next((k for k in all_keys if k not in loads), None)
+        if first_missing is None:  # everything committed; the failure came after the last write
+            raise
         if isinstance(exc, QUOTA_ERRORS):
             raise quota_stop(exc, first_missing, all_keys[-1], len(loads), len(all_keys)) from exc
         context.log.error(f"{key}: stopped at partition {first_missing} after {len(loads) - started} new partitions")
