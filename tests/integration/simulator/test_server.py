@@ -13,6 +13,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -46,14 +47,24 @@ def _read_day(http: httpx.Client, day: str, page_count: int = 100) -> tuple[list
     return rows, totals
 
 
-def test_binds_loopback_and_stops_on_exit() -> None:
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as the kernel lists them) of sockets listening on `port`."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:] + Path("/proc/net/tcp6").read_text().splitlines()[1:]
+    found = set()
+    for line in lines:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:
+            found.add(address)
+    return found
+
+
+def test_binds_loopback_only_and_stops_on_exit() -> None:
     with run_simulator(SimulatorConfig()) as sim:
         assert sim.base_url == f"http://127.0.0.1:{sim.port}/api"
-        assert httpx.get(f"{sim.base_url}/list.json", params={"crtfc_key": KEY, "bgn_de": DAY}).status_code == 200
-        with socket.socket() as probe:  # nothing listens on another interface for that port
-            external = socket.gethostbyname(socket.gethostname())
-            if not external.startswith("127."):
-                assert probe.connect_ex((external, sim.port)) != 0
+        assert _listening_addresses(sim.port) == {"0100007F"}  # 127.0.0.1, no other interface
+        assert httpx.get(f"{sim.base_url}/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).status_code == 200
+    assert _listening_addresses(sim.port) == set()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{sim.base_url}/list.json", params={"crtfc_key": KEY})
 
