@@ -200,3 +200,15 @@ def test_completeness_check_catches_rows_lost_after_the_load(materialize, engine
     with engine.connect() as conn:
         recorded, gaps = completeness(conn, DISCLOSURES_KEY.to_user_string(), DAY, DAY)
     assert recorded == 1 and gaps[0]["partition"] == DAY and gaps[0]["dart_total"] == gaps[0]["stored"] + 1
+
+
+def test_a_step_retry_resumes_after_the_partitions_its_run_committed(materialize, engine) -> None:
+    from dart_assets.ingestion.runs import loaded_by_run
+
+    run = materialize(DISCLOSURES_KEY, DAY, "2025-07-22")
+    keys = [DAY, "2025-07-22", "2025-07-23"]
+    done = loaded_by_run(engine, DISCLOSURES_KEY.to_user_string(), run.result.run_id, keys)
+    assert set(done) == {DAY, "2025-07-22"}
+    assert done[DAY].result.fetched == run.metadata[DAY]["rows_fetched"]
+    assert done[DAY].result.unchanged == 0 and done[DAY].result.inserted == run.metadata[DAY]["rows_inserted"]
+    assert loaded_by_run(engine, DISCLOSURES_KEY.to_user_string(), "another-run", keys) == {}
