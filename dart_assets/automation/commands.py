@@ -12,22 +12,26 @@ import argparse
 import json
 import sys
 
-from dart_assets.automation import dead_letters
-from dart_assets.automation.audit import default_actor, record_action
-from dart_assets.automation.config import load_ops_config
-from dart_assets.automation.health import build_report
-from dart_assets.automation.retention import run_retention
-from dart_assets.settings import get_settings
-from dart_assets.warehouse.db import get_engine
+from dart_assets.automation.audit import default_actor
+
+# The handlers import what they use: every `dart-fg` command builds this parser, and Dagster
+# (pulled in by the automation modules) costs ~2 s to import.
 
 
 def _health(args: argparse.Namespace) -> int:
+    from dart_assets.automation.health import build_report
+    from dart_assets.settings import get_settings
+    from dart_assets.warehouse.db import get_engine
+
     report = build_report(get_engine(), get_settings(), require_daemon=args.require_daemon)
     print(json.dumps(report, indent=2, default=str))
     return 0 if report["healthy"] else 1
 
 
 def _list(args: argparse.Namespace) -> int:
+    from dart_assets.automation import dead_letters
+    from dart_assets.warehouse.db import get_engine
+
     letters = dead_letters.list_dead_letters(get_engine(), include_all=args.all)
     if args.format == "json":
         for letter in letters:
@@ -44,6 +48,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _redrive(args: argparse.Namespace) -> int:
+    from dart_assets.automation import dead_letters
+    from dart_assets.warehouse.db import get_engine
+
     if not args.all and not args.ids:
         print("dart-fg: give dead letter IDs or --all", file=sys.stderr)
         return 2
@@ -60,7 +67,15 @@ def _redrive(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    ids = dead_letters.resolve_manually(get_engine(), args.ids, args.actor, args.note)
+    from dart_assets.automation import dead_letters
+    from dart_assets.automation.alerts import clear_incident, load_channels
+    from dart_assets.warehouse.db import get_engine
+
+    engine = get_engine()
+    ids = dead_letters.resolve_manually(engine, args.ids, args.actor, args.note)
+    channels = load_channels()
+    for letter_id in ids:
+        clear_incident(engine, channels, dead_letters.abandoned_incident_key(letter_id), note=f"resolved by {args.actor}: {args.note}")
     missing = sorted(set(args.ids) - set(ids))
     print(f"resolved: {ids}")
     if missing:
@@ -70,6 +85,12 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
+    from dart_assets.automation.audit import record_action
+    from dart_assets.automation.config import load_ops_config
+    from dart_assets.automation.retention import run_retention
+    from dart_assets.settings import get_settings
+    from dart_assets.warehouse.db import get_engine
+
     engine = get_engine()
     periods = load_ops_config().retention_days
     results = run_retention(engine, get_settings().archive_dir, periods, dry_run=args.dry_run)

@@ -41,6 +41,16 @@ class DeadLetter:
     error: str
 
 
+def run_incident_key(job_name: str, partition_key: str | None) -> str:
+    """The alert incident of a failing job partition (opened with its dead letter)."""
+    return f"run_failure:{job_name}:{partition_key or '-'}"
+
+
+def abandoned_incident_key(letter_id: int) -> str:
+    """The alert incident that asks an operator to decide about an abandoned letter."""
+    return f"dead_letter_abandoned:{letter_id}"
+
+
 def partition_of_tags(tags: dict[str, str]) -> str | None:
     """The partition (or "start...end" range) a run covered, from its Dagster tags."""
     if tags.get(PARTITION_TAG):

@@ -43,10 +43,6 @@ RUNNING = dg.DefaultSensorStatus.RUNNING
 # Run failures -> dead letters and alerts; successes settle them.
 
 
-def run_incident_key(job_name: str, partition_key: str | None) -> str:
-    return f"run_failure:{job_name}:{partition_key or '-'}"
-
-
 def handle_run_failure(
     engine: sa.Engine, channels: list[Channel], run: dg.DagsterRun, error: str
 ) -> dead_letters.DeadLetter | None:
@@ -62,7 +58,7 @@ def handle_run_failure(
     raise_incident(
         engine,
         channels,
-        run_incident_key(run.job_name, partition),
+        dead_letters.run_incident_key(run.job_name, partition),
         "run_failure",
         Finding(
             summary=f"{run.job_name} failed{where} after {letter.attempts} attempt(s); dead letter #{letter.id}",
@@ -76,6 +72,20 @@ def handle_run_failure(
             },
         ),
     )
+    if letter.status == "abandoned":
+        raise_incident(
+            engine,
+            channels,
+            dead_letters.abandoned_incident_key(letter.id),
+            "dead_letter_abandoned",
+            Finding(
+                summary=(
+                    f"dead letter #{letter.id} ({run.job_name}{where}) abandoned after {letter.attempts} attempts: "
+                    "re-drives stopped, an operator must decide (dart-fg dead-letters redrive|resolve)"
+                ),
+                details={"dead_letter_id": letter.id, "job_name": run.job_name, "partition_key": partition},
+            ),
+        )
     return letter
 
 
@@ -83,8 +93,11 @@ def handle_run_success(engine: sa.Engine, channels: list[Channel], run: dg.Dagst
     """Resolve the letters this run covers and send the recovery for their incidents."""
     partition = dead_letters.partition_of_tags(run.tags)
     settled = dead_letters.resolve_for_run(engine, run.job_name, partition, run.run_id)
+    note = f"run {run.run_id} succeeded"
     for key in {partition, *(p for _, p in settled)}:
-        clear_incident(engine, channels, run_incident_key(run.job_name, key), note=f"run {run.run_id} succeeded")
+        clear_incident(engine, channels, dead_letters.run_incident_key(run.job_name, key), note=note)
+    for letter_id, _ in settled:
+        clear_incident(engine, channels, dead_letters.abandoned_incident_key(letter_id), note=note)
     return [letter_id for letter_id, _ in settled]
 
 

@@ -226,3 +226,22 @@ def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, en
     assert alert_env.statuses(incident) == OPEN_ONLY
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT undelivered FROM dart_ops.alert_incidents")).scalar_one() == []
+
+
+def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert_env, engine) -> None:
+    from dart_assets.automation.alerts import load_channels
+    from dart_assets.cli import main
+
+    channels = load_channels()
+    for n in range(5):  # five failed runs of three attempts each: past MAX_ATTEMPTS (12)
+        run = dg.DagsterRun(
+            job_name="dart_weekly", run_id=f"run-{n}", tags={"dagster/partition": "2026-11-16", "dagster/retry_number": "2"}
+        )
+        letter = sensors.handle_run_failure(engine, channels, run, "503 Service Unavailable")
+    assert letter.status == "abandoned"
+    incident = f"dead_letter_abandoned:{letter.id}"
+    assert alert_env.statuses(incident) == OPEN_ONLY
+    assert alert_env.statuses("run_failure:dart_weekly:2026-11-16") == OPEN_ONLY  # still one for the partition
+
+    assert main(["dead-letters", "resolve", str(letter.id), "--note", "week reloaded by hand", "--actor", "kim"]) == 0
+    assert alert_env.statuses(incident) == ONCE
