@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from dart_assets.transform.profile import DBT_PROJECT_DIR
+from dart_assets.transform.profile import DBT_PROJECT_DIR, dbt_env
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -54,3 +56,19 @@ def build_args(dbt_vars: dict[str, str] | None = None, *, full_refresh: bool = F
     if full_refresh:
         args.append("--full-refresh")
     return args
+
+
+def run_dbt(args: list[str], url: str, target_dir: Path, timeout_s: float = 900) -> subprocess.CompletedProcess:
+    """dbt as a subprocess against `url`, its artifacts and logs under target_dir.
+
+    For tests and benchmarks, which must not touch the shared target/ folder that holds the
+    manifest Dagster loads, nor the caller's environment.
+    """
+    env = {**os.environ, **dbt_env(url), "DBT_TARGET_PATH": str(target_dir), "DBT_LOG_PATH": str(target_dir)}
+    return subprocess.run(
+        [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )

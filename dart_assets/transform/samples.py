@@ -55,18 +55,12 @@ def _corp_codes_by_name() -> dict[str, tuple[str, str | None]]:
 def web_list_rows() -> list[dict]:
     """All 502 filings of 2022-01-03 from the DART website.
 
-    The website gives no corp_code: it is looked up by name in the recorded company list, and
-    when the name is unknown (funds, renamed companies) a stable code starting with 99 is made
-    from the name, so that every filing keeps a valid 8-digit code.
+    The website gives no corp_code: see _web_corp.
     """
-    codes = _corp_codes_by_name()
     rows = []
     with WEB_LIST_CSV.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            corp_code, stock_code = codes.get(row["corp_name"]) or (
-                f"99{zlib.crc32(row['corp_name'].encode()) % 1_000_000:06d}",
-                None,
-            )
+            corp_code, stock_code = _web_corp(row["corp_name"])
             rows.append(
                 {
                     "rcept_no": row["rcept_no"],
@@ -81,6 +75,63 @@ def web_list_rows() -> list[dict]:
                 }
             )
     return rows
+
+
+def _web_corp(name: str) -> tuple[str, str | None]:
+    """corp_code and stock_code by name from the recorded company list; when the name is unknown
+    (funds, renamed companies) a stable code starting with 99 is made from it, so that every
+    filing keeps a valid 8-digit code."""
+    return _corp_codes_by_name().get(name) or (f"99{zlib.crc32(name.encode()) % 1_000_000:06d}", None)
+
+
+def dartnotice_rows() -> list[dict]:
+    """99 real titles (2020-01..2025-07) with receipt numbers and dates, trailing spaces kept."""
+    rows = []
+    with (DATA_DIR / "dartnotice_titles.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            corp_code, stock_code = _web_corp(row["corp_name"])
+            rows.append(
+                {
+                    "rcept_no": row["rcept_no"],
+                    "corp_code": corp_code,
+                    "corp_name": row["corp_name"],
+                    "stock_code": stock_code,
+                    # The export has no market: KIND's channel digit (9th of rcept_no) tells the
+                    # KOSPI (8) and KOSDAQ (9) desks apart; anything else is recorded as other.
+                    "corp_cls": {"8": "Y", "9": "K"}.get(row["rcept_no"][8], "E"),
+                    "report_nm": row["report_nm"],
+                    "flr_nm": row["corp_name"],
+                    "rcept_dt": datetime.strptime(row["rcept_dt_yy_mm_dd"], "%y/%m/%d").date(),
+                    "rm": "",
+                }
+            )
+    return rows
+
+
+def watchlist_rows() -> list[dict]:
+    """356 watch-list filings (2026-05..08) of listed companies: real titles and receipt numbers."""
+    events = json.loads((DATA_DIR / "gongsi_calendar_union.json").read_text(encoding="utf-8"))["events"]
+    markets = {"KOSPI": "Y", "KOSDAQ": "K", "KONEX": "N"}
+    return [
+        {
+            "rcept_no": e["rcept_no"],
+            "corp_code": _web_corp(e["corp"])[0],
+            "corp_name": e["corp"],
+            "stock_code": _stock_code(e.get("stock")),
+            "corp_cls": markets.get(e.get("market"), "E"),
+            "report_nm": e["title"],
+            "flr_nm": e.get("flr") or e["corp"],
+            "rcept_dt": datetime.strptime(e["date"], "%Y%m%d").date(),
+            "rm": "",
+        }
+        for e in events
+    ]
+
+
+def all_recorded_rows() -> list[dict]:
+    """Every recorded real filing, one row per rcept_no (later sources win on duplicates)."""
+    sources = (list_rows(), web_list_rows(), company_list_rows(), dartnotice_rows(), watchlist_rows())
+    return list({row["rcept_no"]: row for rows in sources for row in rows}.values())
 
 
 def load_disclosures(engine: sa.Engine, rows: Iterable[dict]) -> int:

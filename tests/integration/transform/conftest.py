@@ -6,8 +6,6 @@ test by test (the whole project suite must stay within minutes on two cores).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +15,7 @@ import sqlalchemy as sa
 
 from dart_assets.transform import samples
 from dart_assets.transform.prepare import prepare
-from dart_assets.transform.profile import DBT_PROJECT_DIR, dbt_env
-from dart_assets.transform.project import dbt_executable
+from dart_assets.transform.project import run_dbt
 from dart_assets.warehouse.migrate import upgrade
 
 
@@ -26,18 +23,6 @@ from dart_assets.warehouse.migrate import upgrade
 def dbt_manifest() -> Path:
     """`dbt parse` once per test session: the Dagster definitions read its manifest."""
     return prepare()
-
-
-def run_dbt(url: str, args: list[str], target_dir: Path) -> subprocess.CompletedProcess:
-    """dbt against `url`, writing its artifacts under target_dir (never the shared target/)."""
-    env = {**os.environ, **dbt_env(url), "DBT_TARGET_PATH": str(target_dir), "DBT_LOG_PATH": str(target_dir)}
-    return subprocess.run(
-        [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +52,7 @@ def built_warehouse(module_db_url: str, tmp_path_factory: pytest.TempPathFactory
     samples.load_disclosures(engine, samples.web_list_rows())
     samples.load_disclosures(engine, samples.company_list_rows())
     samples.load_financials(engine)
-    result = run_dbt(module_db_url, ["build"], tmp_path_factory.mktemp("dbt_target"))
+    result = run_dbt(["build"], module_db_url, tmp_path_factory.mktemp("dbt_target"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     yield engine
     engine.dispose()
