@@ -76,6 +76,17 @@ def test_5xx_and_malformed_responses_are_retried_to_the_same_table(materialize, 
     }
 
 
+def test_filings_arriving_while_paging_are_all_loaded_and_the_day_is_complete(materialize, sim, engine) -> None:
+    sim.config.faults.inject_new_filings_per_page = 3
+    run = materialize(DISCLOSURES_KEY, DAY)
+    assert any(r.fault == "injected" for r in sim.requests)
+    sim.config.faults.inject_new_filings_per_page = 0
+    expected = {row["rcept_no"] for row in dart_listing(DAY)}  # the day as DART lists it afterwards
+    assert set(stored(engine)) == expected
+    assert run.metadata[DAY]["dart_total_count"] == len(expected) > 150
+    assert run.checks["complete_against_dart_total"] is True
+
+
 def test_a_rerun_changes_nothing_and_applies_rm_updates(materialize, engine) -> None:
     materialize(DISCLOSURES_KEY, DAY)
     before = stored(engine)
