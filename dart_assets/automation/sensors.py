@@ -28,6 +28,7 @@ from dart_assets.automation.alerts import (
     reconcile,
     utc_now,
 )
+from dart_assets.automation.audit import record_action
 from dart_assets.automation.channels import Channel, redact
 from dart_assets.automation.config import Thresholds, load_ops_config
 from dart_assets.automation.freshness import is_stale
@@ -336,6 +337,54 @@ def completeness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     return dg.SkipReason(f"{len(failing)} incomplete partitions; alerted {alerted}, recovered {recovered}")
 
 
+# ---------------------------------------------------------------------------------------------
+# Audit of backfills launched from the Dagster UI or CLI (dart-fg's own commands audit themselves).
+
+
+def backfill_details(backfill) -> dict:
+    """What a backfill covers, for the audit log: assets (or job) and its partition range."""
+    if backfill.asset_backfill_data is not None:
+        subset = backfill.asset_backfill_data.target_subset
+        targets = sorted(k.to_user_string() for k in subset.asset_keys)
+        partitions = sorted({ap.partition_key for ap in subset.iterate_asset_partitions() if ap.partition_key})
+    else:
+        targets = [backfill.job_name] if backfill.job_name else []
+        partitions = sorted(backfill.partition_names or [])
+    return {
+        "targets": targets,
+        "partitions": len(partitions),
+        "first_partition": partitions[0] if partitions else None,
+        "last_partition": partitions[-1] if partitions else None,
+        "title": backfill.title,
+        "launched_at": datetime.fromtimestamp(backfill.backfill_timestamp, tz=timezone.utc).isoformat(),
+    }
+
+
+def audit_new_backfills(engine: sa.Engine, instance: dg.DagsterInstance, limit: int = 50) -> list[str]:
+    """Record each backfill not audited yet; returns their ids. Dagster OSS keeps no user name,
+    so the actor is the `dagster/user` tag when a launcher sets one, else "dagster"."""
+    backfills = instance.get_backfills(limit=limit)
+    targets = [f"backfill:{b.backfill_id}" for b in backfills]
+    with engine.begin() as conn:
+        seen = set(
+            conn.execute(
+                sa.text("SELECT target FROM dart_ops.audit_log WHERE action = 'backfill.launched' AND target = ANY(:t)"),
+                {"t": targets},
+            ).scalars()
+        )
+        new = [b for b, target in zip(backfills, targets) if target not in seen]
+        for backfill in reversed(new):  # oldest first, so the log reads in launch order
+            actor = backfill.tags.get("dagster/user") or "dagster"
+            record_action(conn, actor, "backfill.launched", f"backfill:{backfill.backfill_id}", backfill_details(backfill))
+    return [b.backfill_id for b in new]
+
+
+@dg.sensor(name="backfill_audit", minimum_interval_seconds=60, default_status=RUNNING)
+def backfill_audit(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    audited = audit_new_backfills(get_engine(), context.instance)
+    return dg.SkipReason(f"audited backfills {audited}" if audited else "no new backfills")
+
+
 ALERT_SENSORS = [
     run_failure_alerts,
     run_success_settles_dead_letters,
@@ -343,4 +392,5 @@ ALERT_SENSORS = [
     freshness_alerts,
     quota_alerts,
     completeness_alerts,
+    backfill_audit,
 ]

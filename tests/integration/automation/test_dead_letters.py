@@ -127,3 +127,42 @@ def test_cli_list_redrive_resolve(dart_env, engine, capsys, monkeypatch) -> None
         ("operator-lee", "dead_letter.resolve"),
     ]
     assert audit[-1]["details"]["note"] == "corp codes reloaded by hand"
+
+
+def test_backfills_launched_in_dagster_are_audited_once(dart_env, engine) -> None:
+    import time
+
+    from dagster._core.execution.backfill import PartitionBackfill
+
+    from dart_assets.ingestion.partitions import DAILY_PARTITIONS
+
+    @dg.asset(key=["dart_raw", "disclosures"], partitions_def=DAILY_PARTITIONS)
+    def disclosures() -> None: ...
+
+    graph = dg.Definitions(assets=[disclosures]).get_repository_def().asset_graph
+    with dg.instance_for_test() as instance:
+        backfill = PartitionBackfill.from_asset_partitions(
+            backfill_id="bf000001",
+            asset_graph=graph,
+            partition_names=["2026-01-02", "2026-01-05", "2026-01-06"],
+            asset_selection=[disclosures.key],
+            backfill_timestamp=time.time(),
+            tags={},
+            dynamic_partitions_store=instance,
+            all_partitions=False,
+            title="January",
+            description=None,
+            run_config=None,
+        )
+        instance.add_backfill(backfill)
+        context = dg.build_sensor_context(instance=instance)
+        sensors.backfill_audit(context)
+        sensors.backfill_audit(context)
+    [row] = _audit(engine)
+    assert (row["actor"], row["action"], row["target"]) == ("dagster", "backfill.launched", "backfill:bf000001")
+    assert row["details"]["targets"] == ["dart_raw/disclosures"]
+    assert (row["details"]["partitions"], row["details"]["first_partition"], row["details"]["last_partition"]) == (
+        3,
+        "2026-01-02",
+        "2026-01-06",
+    )
