@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from dart_assets.simulator.server import Faults, SimulatorConfig, serve_forever
 
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8089, help="TCP port (default 8089; 0 picks a free one)")
     parser.add_argument("--seed", type=int, default=42, help="seed of generated data and faults (default 42)")
     parser.add_argument("--daily-volume", type=int, default=None, help="filings per business day instead of the realistic 450-700")
-    parser.add_argument("--valid-key", action="append", dest="valid_keys", metavar="KEY", help="accept only this key (repeatable); default: any 40-character key")
+    parser.add_argument("--valid-key", action="append", dest="valid_keys", metavar="KEY", help="accept only this test key (repeatable; never a real DART key: command lines are visible to other users); default: any 40-character key")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every response")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="F", help="fraction answered HTTP 500/502/503")
     parser.add_argument("--timeout-rate", type=float, default=0.0, metavar="F", help="fraction that hang for --timeout-sleep seconds")
@@ -41,13 +42,17 @@ def run(args: argparse.Namespace) -> int:
         quota=args.quota,
         inject_new_filings_per_page=args.inject_new_filings_per_page,
     )
-    config = SimulatorConfig(
-        faults=faults,
-        valid_keys=set(args.valid_keys) if args.valid_keys else None,
-        daily_volume=args.daily_volume,
-        seed=args.seed,
-        port=args.port,
-    )
+    try:
+        config = SimulatorConfig(
+            faults=faults,
+            valid_keys=set(args.valid_keys) if args.valid_keys else None,
+            daily_volume=args.daily_volume,
+            seed=args.seed,
+            port=args.port,
+        )
+    except ValueError as exc:
+        print(f"dart-fg sim: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     serve_forever(config)
     return 0

@@ -361,10 +361,14 @@ class _DayPlan(NamedTuple):
     blocks: tuple[tuple[str, int], ...]  # generated filings per block
 
 
-@lru_cache(maxsize=8192)
-def _plan(day: date, seed: int, daily_volume: int | None) -> _DayPlan:
+def check_daily_volume(daily_volume: int | None) -> None:
     if daily_volume is not None and not 0 <= daily_volume <= MAX_DAILY_VOLUME:
         raise ValueError(f"daily_volume must be between 0 and {MAX_DAILY_VOLUME}, got {daily_volume}")
+
+
+@lru_cache(maxsize=8192)
+def _plan(day: date, seed: int, daily_volume: int | None) -> _DayPlan:
+    check_daily_volume(daily_volume)
     real = _real_filings_by_day().get(day, ())
     scheduled = len(periodic_companies(day, seed))
     total = base_volume(day, seed) + scheduled

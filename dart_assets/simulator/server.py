@@ -86,6 +86,9 @@ class SimulatorConfig:
     seed: int = 42
     port: int = 0  # 0: a free port
 
+    def __post_init__(self) -> None:
+        dataset.check_daily_volume(self.daily_volume)
+
 
 @dataclass(frozen=True)
 class LoggedRequest:

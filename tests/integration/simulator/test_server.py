@@ -75,6 +75,13 @@ def test_a_busy_port_is_a_clear_error(simulator: SimulatorHandle) -> None:
             pass
 
 
+def test_bad_configuration_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="daily_volume must be between 0 and 10000, got 50000"):
+        SimulatorConfig(daily_volume=50_000)
+    done = subprocess.run([sys.executable, "-m", "dart_assets.cli", "sim", "--daily-volume", "-5"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "daily_volume must be between 0 and 10000, got -5" in done.stderr
+
+
 def test_list_envelope_matches_real_responses(client: httpx.Client) -> None:
     body = _get(client, "list.json", bgn_de=DAY, end_de=DAY)
     assert list(body) == ["status", "message", "page_no", "page_count", "total_count", "total_page", "list"]
