@@ -34,6 +34,7 @@ from dart_assets.automation.config import Thresholds, load_ops_config
 from dart_assets.automation.freshness import is_stale
 from dart_assets.automation.schedules import TRIGGER_TAG, seoul_date
 from dart_assets.automation.state import breaker_status, quota_allows, quota_usage
+from dart_assets.dart.redaction import key_id
 from dart_assets.settings import Settings, get_settings
 from dart_assets.warehouse.db import get_engine
 
@@ -338,7 +339,8 @@ def completeness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
 
 
 # ---------------------------------------------------------------------------------------------
-# Audit of backfills launched from the Dagster UI or CLI (dart-fg's own commands audit themselves).
+# Audit of operator actions that happen outside dart-fg (whose commands audit themselves):
+# backfills launched from the Dagster UI or CLI, and DART key rotations.
 
 
 def backfill_details(backfill) -> dict:
@@ -379,10 +381,37 @@ def audit_new_backfills(engine: sa.Engine, instance: dg.DagsterInstance, limit: 
     return [b.backfill_id for b in new]
 
 
-@dg.sensor(name="backfill_audit", minimum_interval_seconds=60, default_status=RUNNING)
-def backfill_audit(context: dg.SensorEvaluationContext) -> dg.SkipReason:
-    audited = audit_new_backfills(get_engine(), context.instance)
-    return dg.SkipReason(f"audited backfills {audited}" if audited else "no new backfills")
+def audit_key_changes(engine: sa.Engine, settings: Settings) -> dict | None:
+    """Record a change of the configured DART keys (by fingerprint: never the keys).
+
+    Rotation is an edit of DART_API_KEYS plus a restart, so the change is observed here, where
+    the code location runs with the deployment's environment; the first observation is logged
+    too (everything "added"). Returns the recorded details, or None when nothing changed.
+    """
+    current = sorted({key_id(k) for k in settings.api_keys})
+    with engine.begin() as conn:
+        last = conn.execute(
+            sa.text("SELECT details FROM dart_ops.audit_log WHERE action = 'api_keys.changed' ORDER BY id DESC LIMIT 1")
+        ).scalar()
+        previous = last["fingerprints"] if last else []
+        if last is not None and previous == current:
+            return None
+        details = {
+            "fingerprints": current,
+            "added": sorted(set(current) - set(previous)),
+            "removed": sorted(set(previous) - set(current)),
+        }
+        record_action(conn, "deployment config", "api_keys.changed", "DART_API_KEYS", details)
+    return details
+
+
+@dg.sensor(name="operator_audit", minimum_interval_seconds=60, default_status=RUNNING)
+def operator_audit(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    """Backfills launched in Dagster and DART key rotations, into dart_ops.audit_log."""
+    engine = get_engine()
+    audited = audit_new_backfills(engine, context.instance)
+    keys = audit_key_changes(engine, get_settings())
+    return dg.SkipReason(f"audited backfills {audited}; key change {keys}")
 
 
 ALERT_SENSORS = [
@@ -392,5 +421,5 @@ ALERT_SENSORS = [
     freshness_alerts,
     quota_alerts,
     completeness_alerts,
-    backfill_audit,
+    operator_audit,
 ]

@@ -156,13 +156,32 @@ def test_backfills_launched_in_dagster_are_audited_once(dart_env, engine) -> Non
         )
         instance.add_backfill(backfill)
         context = dg.build_sensor_context(instance=instance)
-        sensors.backfill_audit(context)
-        sensors.backfill_audit(context)
-    [row] = _audit(engine)
-    assert (row["actor"], row["action"], row["target"]) == ("dagster", "backfill.launched", "backfill:bf000001")
+        sensors.operator_audit(context)
+        sensors.operator_audit(context)
+    [row] = [r for r in _audit(engine) if r["action"] == "backfill.launched"]
+    assert (row["actor"], row["target"]) == ("dagster", "backfill:bf000001")
     assert row["details"]["targets"] == ["dart_raw/disclosures"]
     assert (row["details"]["partitions"], row["details"]["first_partition"], row["details"]["last_partition"]) == (
         3,
         "2026-01-02",
         "2026-01-06",
     )
+
+
+def test_key_rotation_is_audited_by_fingerprint(dart_env, engine, monkeypatch) -> None:
+    old, new = "A" * 40, "B" * 40
+    monkeypatch.setenv("DART_API_KEYS", old)
+    get_settings.cache_clear()
+    assert sensors.audit_key_changes(engine, get_settings())["added"] == [key_id(old)]
+    assert sensors.audit_key_changes(engine, get_settings()) is None  # nothing changed
+
+    monkeypatch.setenv("DART_API_KEYS", f"{new},{old}")
+    get_settings.cache_clear()
+    sensors.audit_key_changes(engine, get_settings())
+    monkeypatch.setenv("DART_API_KEYS", new)
+    get_settings.cache_clear()
+    change = sensors.audit_key_changes(engine, get_settings())
+    assert change == {"fingerprints": [key_id(new)], "added": [], "removed": [key_id(old)]}
+    rows = _audit(engine)
+    assert [r["action"] for r in rows] == ["api_keys.changed"] * 3
+    assert old not in str(rows) and new not in str(rows)
