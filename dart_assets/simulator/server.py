@@ -41,6 +41,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from dart_assets.dart.redaction import redact
 from dart_assets.simulator import corpcodes, dataset, financials, listing
 from dart_assets.simulator.dataset import Filing
 from dart_assets.simulator.protocol import (
@@ -304,8 +305,20 @@ class SimulatorHandle:
         self._simulator.reset_quota()
 
 
+class _RedactKeyFilter(logging.Filter):
+    """Request lines carry crtfc_key; uvicorn still logs them when a host (pytest, an operator's
+    logging config) attaches handlers to `uvicorn.access` directly, whatever access_log says."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
 def _uvicorn_config(simulator: Simulator) -> uvicorn.Config:
     # No access log: request lines carry crtfc_key. log_config=None leaves the host's logging alone.
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _RedactKeyFilter) for f in access.filters):
+        access.addFilter(_RedactKeyFilter())
     return uvicorn.Config(
         create_app(simulator),
         host=HOST,
