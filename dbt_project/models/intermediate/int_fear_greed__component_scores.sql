@@ -3,8 +3,9 @@
     Each component's raw series turned into a 0-100 score: the rolling percentile rank of today's
     value among the last var fg_window observations, today included (share of window values <=
     today, x100; fear-greed-methodology.md §1.4: r ~ 0.96 against CNN with a 126-day window).
-    A score needs var fg_min_observations values. Disclosure sentiment is ranked the same way
-    over the dates with scored filings, so that it can enter as an eighth component.
+    A score needs var fg_min_observations values. Disclosure sentiment (its decayed score, which
+    keeps each event for its half-life) is ranked the same way over the dates with scored
+    filings, so that it can enter as an eighth component.
 -#}
 {%- set components = ['momentum', 'strength', 'breadth', 'put_call', 'volatility', 'safe_haven', 'junk_bond'] -%}
 with long as (
@@ -14,7 +15,7 @@ with long as (
     from {{ ref('int_market__components') }}
     union all
     {% endfor %}
-    select date, 'disclosure_sentiment'::text, sentiment_score::numeric
+    select date, 'disclosure_sentiment'::text, decayed_sentiment_score::numeric
     from {{ ref('daily_disclosure_sentiment') }}
     where n_scored > 0
 

@@ -9,7 +9,10 @@
     Market-level disclosure sentiment per filing date: the weighted mean deviation of impact
     scores from 50, shrunk toward 50 by var sentiment_prior_weight pseudo-filings so that a day
     with one filing cannot reach an extreme. Routine, withdrawn and unclassified filings weigh 0.
+    decayed_sentiment_score also counts the filings of the previous var sentiment_decay_days
+    days, each weighted 0.5 ^ (age in days / its event's half-life): what is still moving prices.
 -#}
+{%- set lookback = var('sentiment_decay_days') -%}
 with scores as (
 
     select * from {{ ref('disclosure_impact_scores') }}
@@ -17,9 +20,34 @@ with scores as (
     where {{ in_partition_window('rcept_dt') }}
     {% endif %}
 
-)
+),
 
-select
+recent as (
+
+    select rcept_dt, impact_score, sentiment_weight, half_life_days
+    from {{ ref('disclosure_impact_scores') }}
+    where sentiment_weight > 0
+    {% if is_incremental() %}
+      and {{ in_partition_window('rcept_dt', lookback_days=lookback) }}
+    {% endif %}
+
+),
+
+decayed as (
+
+    select
+        d.date,
+        sum(r.sentiment_weight * (r.impact_score - 50) * power(0.5, (d.date - r.rcept_dt) / r.half_life_days)) as deviation,
+        sum(r.sentiment_weight * power(0.5, (d.date - r.rcept_dt) / r.half_life_days)) as weight
+    from (select distinct rcept_dt as date from scores) as d
+    join recent as r on r.rcept_dt <= d.date and r.rcept_dt > d.date - {{ lookback }}
+    group by d.date
+
+),
+
+daily as (
+
+    select
     rcept_dt::date as date,
     count(*)::integer as n_disclosures,
     (count(*) filter (where sentiment_weight > 0))::integer as n_scored,
@@ -39,3 +67,14 @@ select
     round(1 - (count(*) filter (where event_type = 'other'))::numeric / count(*), 4)::numeric as coverage
 from scores
 group by rcept_dt
+
+)
+
+select
+    daily.*,
+    round(
+        50 + coalesce(decayed.deviation, 0) / (coalesce(decayed.weight, 0) + {{ var('sentiment_prior_weight') }}),
+        2
+    )::numeric as decayed_sentiment_score
+from daily
+left join decayed on decayed.date = daily.date

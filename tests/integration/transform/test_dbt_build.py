@@ -178,3 +178,17 @@ def test_mart_contracts_are_enforced_in_the_database(built_warehouse: sa.Engine)
     with pytest.raises(sa.exc.IntegrityError):
         with built_warehouse.begin() as conn:
             conn.execute(sa.text("insert into dart_marts.fear_greed_index (date, value, label) values ('2099-01-01', 50, null)"))
+
+
+def test_decayed_sentiment_keeps_events_for_their_half_life(built_warehouse: sa.Engine) -> None:
+    day = one(built_warehouse, "select * from dart_marts.daily_disclosure_sentiment where date = '2026-03-20'")
+    recent = rows(
+        built_warehouse,
+        """select '2026-03-20'::date - rcept_dt as age, impact_score, half_life_days
+           from dart_marts.disclosure_impact_scores
+           where sentiment_weight > 0 and rcept_dt <= '2026-03-20' and rcept_dt > '2026-03-20'::date - 60""",
+    )
+    decay = [0.5 ** (r.age / float(r.half_life_days)) for r in recent]
+    expected = 50 + sum(d * (float(r.impact_score) - 50) for d, r in zip(decay, recent)) / (sum(decay) + 3)
+    assert float(day.decayed_sentiment_score) == pytest.approx(expected, abs=0.006)
+    assert any(r.age > 0 for r in recent)  # earlier days really count
