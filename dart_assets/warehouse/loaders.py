@@ -9,8 +9,8 @@ RETURNING tells inserted rows from conflicting ones without a second query.
 
 from __future__ import annotations
 
-import csv
 import io
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -49,23 +49,25 @@ class PartitionStats:
     duration_s: float = 0.0
 
 
-def _copy_into_temp(
-    conn: sa.Connection, temp: str, like: str, frame: pd.DataFrame, not_null: Sequence[str]
-) -> None:
-    """COPY `frame` into a fresh temporary table shaped like `like` (dropped at commit).
+# COPY's text format: backslash escapes for the characters it reserves, \N for NULL. Unlike CSV
+# it keeps "" apart from NULL and survives the stray \r and \n real DART values carry.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-    CSV COPY reads an unquoted empty field as NULL; FORCE_NOT_NULL keeps "" for the columns
-    where DART's empty string is a value (e.g. `rm` with no flags).
-    """
+
+def _copy_field(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "\\N"
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_into_temp(conn: sa.Connection, temp: str, like: str, frame: pd.DataFrame) -> None:
+    """COPY `frame` into a fresh temporary table shaped like `like` (dropped at commit)."""
     conn.execute(sa.text(f"CREATE TEMP TABLE {temp} (LIKE {like} INCLUDING DEFAULTS) ON COMMIT DROP"))
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    buffer.seek(0)
-    columns = ", ".join(frame.columns)
-    force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
+    lines = ("\t".join(map(_copy_field, row)) + "\n" for row in frame.itertuples(index=False, name=None))
+    buffer = io.StringIO("".join(lines))
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.copy_expert(f"COPY {temp} ({columns}) FROM STDIN WITH (FORMAT csv{force})", buffer)
+        cursor.copy_expert(f"COPY {temp} ({', '.join(frame.columns)}) FROM STDIN", buffer)
     finally:
         cursor.close()
 
@@ -155,7 +157,6 @@ def _write_disclosures(conn: sa.Connection, frame: pd.DataFrame) -> tuple[int, i
         "_load_disclosures",
         "dart_raw.disclosures",
         frame[list(_DISCLOSURE_COLUMNS)],
-        not_null=("corp_name", "report_nm", "flr_nm", "rm"),
     )
     cols = ", ".join(_DISCLOSURE_COLUMNS)
     old = ", ".join(f"d.{c}" for c in _DISCLOSURE_CONTENT)
@@ -207,7 +208,7 @@ _CORP_COLUMNS = ("corp_code", "corp_name", "corp_eng_name", "stock_code", "modif
 
 
 def _write_corp_codes(conn: sa.Connection, frame: pd.DataFrame) -> tuple[int, int, int]:
-    _copy_into_temp(conn, "_load_corp_codes", "dart_raw.corp_codes", frame[list(_CORP_COLUMNS)], not_null=("corp_name",))
+    _copy_into_temp(conn, "_load_corp_codes", "dart_raw.corp_codes", frame[list(_CORP_COLUMNS)])
     # The change log first, while the old modify_date is still in the table.
     conn.execute(
         sa.text(
@@ -303,7 +304,6 @@ def _write_financial_accounts(conn: sa.Connection, frame: pd.DataFrame) -> tuple
         "_load_financial_accounts",
         "dart_raw.financial_accounts",
         frame[list(_ACCOUNT_COLUMNS)],
-        not_null=("sj_div", "account_nm"),
     )
     cols = ", ".join(_ACCOUNT_COLUMNS)
     # week_start records the week the line was first seen; a re-statement seen in a later
