@@ -18,7 +18,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-LIST_FIELDS = ("corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "rcept_no", "flr_nm", "rcept_dt", "rm")
+from dart_assets.dart.client import REPORT_CODES
+from dart_assets.dart.paging import LIST_FIELDS
+
 CORP_CODE_FIELDS = ("corp_code", "corp_name", "corp_eng_name", "stock_code", "modify_date")
 AMOUNT_FIELDS = (
     "thstrm_amount",
@@ -48,7 +50,6 @@ ACCOUNT_FIELDS = (
     "currency",
     *AMOUNT_FIELDS,
 )
-REPRT_CODES = ("11011", "11012", "11013", "11014")
 
 # [0-9] rather than \d: Python's \d also matches non-ASCII digits, PostgreSQL's CHECK does not.
 _RCEPT_NO = r"^[0-9]{14}$"
@@ -111,7 +112,7 @@ class FinancialAccountFrame(pa.DataFrameModel):
     corp_code: Series[str] = pa.Field(str_matches=_CORP_CODE)
     stock_code: Series[str] = pa.Field(nullable=True, str_matches=_STOCK_CODE)
     bsns_year: Series[str] = pa.Field(str_matches=r"^(19|20)[0-9]{2}$")
-    reprt_code: Series[str] = pa.Field(isin=list(REPRT_CODES))
+    reprt_code: Series[str] = pa.Field(isin=list(REPORT_CODES))
     fs_div: Series[str] = pa.Field(isin=["CFS", "OFS"])
     fs_nm: Series[str] = pa.Field(nullable=True)
     sj_div: Series[str] = pa.Field(str_matches=_NOT_BLANK)
