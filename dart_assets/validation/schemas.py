@@ -3,7 +3,7 @@
 Validation runs on the raw strings so that a row that fails keeps its original values in the
 quarantine: nothing is coerced before we know it is valid. The only normalisation happens in
 the frame builders below, and it is one DART documents: an unlisted company's `stock_code` is
-"" in list.json and " " in CORPCODE.xml, both meaning NULL (reference §6.3). `report_nm` keeps
+"" in list.json and " " in CORPCODE.xml, both meaning NULL. `report_nm` keeps
 its trailing spaces (exchange filings carry 14 of them); only the emptiness check strips.
 """
 

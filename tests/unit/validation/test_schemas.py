@@ -1,4 +1,4 @@
-"""The Pandera models on real DART quirks (reference §6): what loads, what is quarantined and why."""
+"""The Pandera models on real DART quirks: what loads, what is quarantined and why."""
 
 import time
 from datetime import date
