@@ -136,13 +136,14 @@ def redeliver(engine: sa.Engine, channels: list[Channel]) -> int:
     return sent
 
 
-def open_incident_keys(engine: sa.Engine, kind: str) -> set[str]:
+def open_incidents(engine: sa.Engine, kind: str) -> dict[str, dict[str, Any]]:
+    """Open incidents of one kind: key -> the details they were last seen with."""
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT incident_key FROM dart_ops.alert_incidents WHERE kind = :kind AND status = 'open'"),
+            sa.text("SELECT incident_key, details FROM dart_ops.alert_incidents WHERE kind = :kind AND status = 'open'"),
             {"kind": kind},
         )
-        return {r[0] for r in rows}
+        return {r[0]: dict(r[1] or {}) for r in rows}
 
 
 def reconcile(

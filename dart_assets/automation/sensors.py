@@ -23,7 +23,7 @@ from dart_assets.automation.alerts import (
     Finding,
     clear_incident,
     load_channels,
-    open_incident_keys,
+    open_incidents,
     raise_incident,
     reconcile,
     utc_now,
@@ -39,6 +39,8 @@ from dart_assets.settings import Settings, get_settings
 from dart_assets.warehouse.db import get_engine
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
+CHECK_HISTORY = 200  # recent results read per check: a few months of daily partitions
+MAX_LISTED = 100  # partitions named in one incident's details
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,35 +197,40 @@ def make_redrive_sensor(job_name: str) -> dg.SensorDefinition:
 
 
 def check_findings(instance: dg.DagsterInstance, graph: AssetGraph) -> tuple[dict[str, Finding], set[str]]:
-    """Latest result of each check, per partition (a passing partition must not hide a failing one)."""
+    """One incident per check: failing while the latest result of any of its recent partitions
+    failed (a passing partition must not hide a failing one, and a backfill whose checks fail
+    on 200 days is one alert, not 200)."""
     failing: dict[str, Finding] = {}
     passing: set[str] = set()
     for check_key in sorted(graph.asset_check_keys, key=str):
-        seen: set[str | None] = set()
-        for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=50):
-            if record.partition in seen or record.status == AssetCheckExecutionRecordStatus.PLANNED:
-                continue
-            seen.add(record.partition)
-            name = f"{check_key.asset_key.to_user_string()}:{check_key.name}"
-            key = f"check:{name}:{record.partition or '-'}"
-            if record.status == AssetCheckExecutionRecordStatus.SUCCEEDED:
+        name = f"{check_key.asset_key.to_user_string()}:{check_key.name}"
+        key = f"check:{name}"
+        latest: dict[str | None, object] = {}
+        for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=CHECK_HISTORY):
+            if record.status != AssetCheckExecutionRecordStatus.PLANNED:
+                latest.setdefault(record.partition, record)
+        failed = [r for r in latest.values() if r.status == AssetCheckExecutionRecordStatus.FAILED]
+        if not failed:
+            if latest:
                 passing.add(key)
-                continue
-            evaluation = record.event.dagster_event.event_specific_data if record.event else None
-            blocking = bool(graph.get_check_spec(check_key).blocking)
-            where = f" for partition {record.partition}" if record.partition else ""
-            failing[key] = Finding(
-                summary=f"asset check {name} failed{where}" + (" (blocking)" if blocking else ""),
-                details={
-                    "asset_key": check_key.asset_key.to_user_string(),
-                    "check_name": check_key.name,
-                    "partition_key": record.partition,
-                    "blocking": blocking,
-                    "severity": evaluation.severity.value if evaluation else None,
-                    "description": evaluation.description if evaluation else None,
-                    "run_id": record.run_id,
-                },
-            )
+            continue
+        newest = failed[0]
+        evaluation = newest.event.dagster_event.event_specific_data if newest.event else None
+        blocking = bool(graph.get_check_spec(check_key).blocking)
+        partitions = sorted(r.partition for r in failed if r.partition)
+        where = f" for {len(partitions)} partition(s), latest {newest.partition}" if partitions else ""
+        failing[key] = Finding(
+            summary=f"asset check {name} failed{where}" + (" (blocking)" if blocking else ""),
+            details={
+                "asset_key": check_key.asset_key.to_user_string(),
+                "check_name": check_key.name,
+                "partitions": partitions[:MAX_LISTED],
+                "blocking": blocking,
+                "severity": evaluation.severity.value if evaluation else None,
+                "description": evaluation.description if evaluation else None,
+                "run_id": newest.run_id,
+            },
+        )
     return failing, passing
 
 
@@ -281,7 +288,7 @@ def quota_findings(
                 summary=f"DART key {key_id} used {row['calls']} of {budget} calls on {day} ({share:.0%})",
                 details={"key_id": key_id, "calls": row["calls"], "budget": budget, "exhausted": row["exhausted"], "day": day.isoformat()},
             )
-    return failing, open_incident_keys(engine, "quota") - set(failing)
+    return failing, set(open_incidents(engine, "quota")) - set(failing)
 
 
 @dg.sensor(name="quota_alerts", minimum_interval_seconds=120, default_status=RUNNING)
@@ -295,39 +302,45 @@ def quota_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
 def completeness_findings(
     engine: sa.Engine, thresholds: Thresholds, now: datetime
 ) -> tuple[dict[str, Finding], set[str]]:
-    """Partitions whose rows fetched (stored + quarantined) fall short of DART's total_count.
-
-    Looks at recent loads plus the partitions of open incidents, so an old incident still
-    recovers when its partition is reloaded later.
-    """
-    open_keys = open_incident_keys(engine, "completeness")
+    """One incident per asset whose partitions hold fewer rows (stored + quarantined) than DART's
+    total_count. Looks at recent loads plus the partitions an open incident listed, so an old
+    incident still recovers when its partitions are reloaded later."""
+    tracked = open_incidents(engine, "completeness")
+    recheck = sorted({f"{d['asset_key']}|{p}" for d in tracked.values() for p in d.get("partitions", [])})
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
                 """
-                SELECT asset_key, partition_key, total_count, fetched, quarantined, run_id FROM dart_ops.partition_loads
+                SELECT asset_key, partition_key, total_count, fetched FROM dart_ops.partition_loads
                  WHERE total_count IS NOT NULL
-                   AND (loaded_at >= :since OR 'completeness:' || asset_key || ':' || partition_key = ANY(:open))
+                   AND (loaded_at >= :since OR asset_key || '|' || partition_key = ANY(:recheck))
+                 ORDER BY asset_key, partition_key
                 """
             ),
-            {"since": now - timedelta(days=thresholds.completeness_lookback_days), "open": sorted(open_keys)},
+            {"since": now - timedelta(days=thresholds.completeness_lookback_days), "recheck": recheck},
         ).mappings().all()
-    failing: dict[str, Finding] = {}
-    passing: set[str] = set()
+    short: dict[str, list[dict]] = {}
     for row in rows:
-        key = f"completeness:{row['asset_key']}:{row['partition_key']}"
         ratio = row["fetched"] / row["total_count"] if row["total_count"] else 1.0
         if ratio < thresholds.completeness_target:
-            failing[key] = Finding(
-                summary=(
-                    f"{row['asset_key']} {row['partition_key']} is incomplete: {row['fetched']} of "
-                    f"{row['total_count']} rows DART reported ({ratio:.1%})"
-                ),
-                details={**dict(row), "ratio": round(ratio, 4), "target": thresholds.completeness_target},
-            )
-        else:
-            passing.add(key)
-    return failing, passing
+            short.setdefault(row["asset_key"], []).append({**row, "ratio": round(ratio, 4)})
+    failing = {
+        f"completeness:{asset}": Finding(
+            summary=(
+                f"{asset}: {len(gaps)} partition(s) incomplete, e.g. {gaps[0]['partition_key']} has "
+                f"{gaps[0]['fetched']} of the {gaps[0]['total_count']} rows DART reported"
+            ),
+            details={
+                "asset_key": asset,
+                "partitions": [g["partition_key"] for g in gaps][:MAX_LISTED],
+                "examples": gaps[:5],
+                "target": thresholds.completeness_target,
+            },
+        )
+        for asset, gaps in short.items()
+    }
+    evaluated = {f"completeness:{row['asset_key']}" for row in rows} | set(tracked)
+    return failing, evaluated - set(failing)
 
 
 @dg.sensor(name="completeness_alerts", minimum_interval_seconds=300, default_status=RUNNING)

@@ -160,7 +160,7 @@ def test_failed_asset_check_one_alert_one_recovery(alert_env) -> None:
         yield dg.AssetCheckResult(check_name="no_duplicates", passed=state["ok"], description="duplicate rcept_no")
 
     defs = dg.Definitions(assets=[probe])
-    incident = "check:dart_raw/probe:no_duplicates:-"
+    incident = "check:dart_raw/probe:no_duplicates"
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(instance=instance, definitions=defs)
         dg.materialize([probe], instance=instance, raise_on_error=False)
@@ -176,25 +176,35 @@ def test_failed_asset_check_one_alert_one_recovery(alert_env) -> None:
     assert alert_env.statuses(incident) == ONCE
 
 
-def test_incomplete_partition_one_alert_one_recovery(alert_env, engine) -> None:
-    def load(fetched: int) -> None:
+def test_incomplete_partitions_one_alert_per_asset_one_recovery(alert_env, engine) -> None:
+    def load(partition: str, fetched: int, days_ago: int = 0) -> None:
         with engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    "INSERT INTO dart_ops.partition_loads (asset_key, partition_key, total_count, fetched) "
-                    "VALUES ('dart_raw/disclosures', :p, 120, :f) ON CONFLICT (asset_key, partition_key) "
-                    "DO UPDATE SET fetched = EXCLUDED.fetched, loaded_at = now()"
+                    "INSERT INTO dart_ops.partition_loads (asset_key, partition_key, total_count, fetched, loaded_at) "
+                    "VALUES ('dart_raw/disclosures', :p, 120, :f, now() - make_interval(days => :d)) "
+                    "ON CONFLICT (asset_key, partition_key) DO UPDATE SET fetched = EXCLUDED.fetched, loaded_at = EXCLUDED.loaded_at"
                 ),
-                {"p": PARTITION, "f": fetched},
+                {"p": partition, "f": fetched, "d": days_ago},
             )
 
-    incident = f"completeness:dart_raw/disclosures:{PARTITION}"
+    incident = "completeness:dart_raw/disclosures"
     context = dg.build_sensor_context()
-    load(100)
+    for day in ("2026-11-18", "2026-11-19", "2026-11-20"):  # a backfill that came back short
+        load(day, 100)
+    load("2026-11-17", 120)
     sensors.completeness_alerts(context)
     sensors.completeness_alerts(context)
     assert alert_env.statuses(incident) == OPEN_ONLY
-    load(120)
+    [body] = [b for b in alert_env.webhook.by_path("/json") if b["incident_key"] == incident]
+    assert body["details"]["partitions"] == ["2026-11-18", "2026-11-19", "2026-11-20"]
+
+    load("2026-11-18", 120)
+    load("2026-11-19", 120)
+    load("2026-11-20", 100, days_ago=30)  # long past the look-back: still tracked by the incident
+    sensors.completeness_alerts(context)
+    assert alert_env.statuses(incident) == OPEN_ONLY
+    load("2026-11-20", 120)
     sensors.completeness_alerts(context)
     sensors.completeness_alerts(context)
     assert alert_env.statuses(incident) == ONCE
@@ -203,7 +213,7 @@ def test_incomplete_partition_one_alert_one_recovery(alert_env, engine) -> None:
 def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, engine, monkeypatch) -> None:
     from dart_assets.settings import get_settings
 
-    incident = f"completeness:dart_raw/disclosures:{PARTITION}"
+    incident = "completeness:dart_raw/disclosures"
     with engine.begin() as conn:
         conn.execute(
             sa.text(
