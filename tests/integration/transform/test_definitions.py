@@ -7,7 +7,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DAILY_PARTITIONS, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.ingestion.partitions import (
+    CORP_CODES_KEY,
+    DAILY_PARTITIONS,
+    DISCLOSURES_KEY,
+    FINANCIAL_ACCOUNTS_KEY,
+    WEEKLY_PARTITIONS,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +30,8 @@ def loaded(dbt_manifest: Path) -> dg.Definitions:
     @dg.asset(key=CORP_CODES_KEY)
     def corp_codes() -> None: ...
 
-    @dg.asset(key=FINANCIAL_ACCOUNTS_KEY)
+    # like the real one: weekly, and it reads the disclosures to find periodic reports
+    @dg.asset(key=FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS, deps=[DISCLOSURES_KEY])
     def financial_accounts() -> None: ...
 
     merged = dg.Definitions.merge(defs, dg.Definitions(assets=[disclosures, corp_codes, financial_accounts]))
@@ -53,6 +60,7 @@ def test_dart_daily_runs_the_partition_and_everything_downstream(loaded: dg.Defi
     assert "dart_raw/disclosures" in selected
     assert {f"dart_marts/{m}" for m in MARTS} <= selected
     assert "dart_staging/kospi" not in selected  # market seeds do not depend on disclosures
+    assert "dart_raw/financial_accounts" not in selected  # weekly ingestion has its own job
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
     assert "not_null_disclosure_impact_scores_rcept_no" in checks  # dbt tests ride along as checks
     assert "dbt_source_freshness" not in checks  # freshness has its own job
