@@ -69,17 +69,17 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     yield from dbt.cli(build_args(full_refresh=config.full_refresh), context=context).stream()
 
 
-# CONTRACTS.md: the disclosures partition ingested, then every dbt model downstream of it.
-# Only dbt models follow the ingestion asset: other ingestion assets may read disclosures too
-# (financial_accounts does, and it is weekly), and one job holds one partitions definition.
+# CONTRACTS.md: the disclosures partition ingested, then every dbt model downstream of it,
+# with the dbt seeds and models those depend on (the market series behind fear_greed_index), so
+# that a day runs end to end on a fresh warehouse too. No other ingestion asset follows: some
+# read disclosures (the weekly financials do), and one job holds one partitions definition.
 # Source freshness is a statement about the schedule, not about one partition: it has its own
 # job (dart_source_freshness) instead of costing every daily run a dbt invocation.
 _DISCLOSURES = dg.AssetSelection.assets(DISCLOSURES_KEY)
+_DBT = dg.AssetSelection.assets(dbt_daily_models, dbt_models)
 dart_daily = dg.define_asset_job(
     "dart_daily",
-    selection=(
-        _DISCLOSURES | (_DISCLOSURES.downstream() & dg.AssetSelection.assets(dbt_daily_models, dbt_models))
-    )
+    selection=(_DISCLOSURES | ((_DISCLOSURES.downstream() & _DBT).upstream() & _DBT))
     - dg.AssetSelection.checks(dbt_source_freshness),
     partitions_def=DAILY_PARTITIONS,
     description="One day's disclosures ingested and validated, then every dbt model downstream through dart_marts.",

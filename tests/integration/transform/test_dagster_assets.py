@@ -1,5 +1,6 @@
-"""The dbt assets through Dagster: one daily partition materialized, then the dart_daily job
-run again on the same partition (the incremental branch), on real filings of two days."""
+"""The dbt assets through Dagster on real filings of two days: the dart_daily job on a fresh
+warehouse, then the daily dbt assets materialized again for the same partition (the
+incremental branch), which must rebuild that day and nothing else."""
 
 from __future__ import annotations
 
@@ -28,10 +29,8 @@ def withdrawn(engine: sa.Engine) -> dict[str, bool]:
         return dict(conn.execute(sa.text("select rcept_no, is_withdrawn from dart_marts.disclosure_impact_scores")).all())
 
 
-def test_daily_partition_then_dart_daily_job_rebuilds_only_its_window(
-    dart_env: Path, db_url: str, dbt_manifest: Path
-) -> None:
-    from dart_assets.transform.defs import dbt_daily_models, dbt_models
+def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path, db_url: str, dbt_manifest: Path) -> None:
+    from dart_assets.transform.defs import dbt_daily_models
     from dart_assets.transform.defs import defs as transform_defs
     from dart_assets.transform.project import dbt_resource
 
@@ -40,16 +39,15 @@ def test_daily_partition_then_dart_daily_job_rebuilds_only_its_window(
     samples.load_disclosures(engine, two_days)
     instance = dg.DagsterInstance.ephemeral()
 
-    first = dg.materialize(
-        [disclosures_stand_in, dbt_daily_models, dbt_models],
-        partition_key=DAY.isoformat(),
-        resources={"dbt": dbt_resource()},
-        instance=instance,
-    )
+    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in]))
+    first = defs.resolve_job_def("dart_daily").execute_in_process(partition_key=DAY.isoformat(), instance=instance)
     assert first.success
-    marts = {e.asset_key.to_user_string(): e.partition for e in first.get_asset_materialization_events()}
-    assert marts["dart_marts/disclosure_impact_scores"] == DAY.isoformat()
-    assert marts["dart_marts/fear_greed_index"] is None  # unpartitioned
+    built = {e.asset_key.to_user_string(): e.partition for e in first.get_asset_materialization_events()}
+    assert built["dart_marts/disclosure_impact_scores"] == DAY.isoformat()
+    assert built["dart_marts/fear_greed_index"] is None  # unpartitioned, with its market seeds
+    assert "dart_staging/kospi" in built
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from dart_marts.fear_greed_index")).scalar_one() > 1_000
     # The first build of an incremental model is a full one: both days are scored.
     assert len(withdrawn(engine)) == len(two_days)
 
@@ -62,12 +60,12 @@ def test_daily_partition_then_dart_daily_job_rebuilds_only_its_window(
             {"a": day_filing, "b": next_day_filing},
         )
 
-    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in]))
-    second = defs.get_job_def("dart_daily").execute_in_process(partition_key=DAY.isoformat(), instance=instance)
+    second = dg.materialize(
+        [dbt_daily_models], partition_key=DAY.isoformat(), resources={"dbt": dbt_resource()}, instance=instance
+    )
     assert second.success
     rebuilt = {e.asset_key.to_user_string() for e in second.get_asset_materialization_events()}
-    assert {"dart_marts/disclosure_impact_scores", "dart_marts/daily_disclosure_sentiment", "dart_marts/fear_greed_index"} <= rebuilt
-    assert "dart_staging/kospi" not in rebuilt  # market seeds are not downstream of disclosures
+    assert {"dart_marts/disclosure_impact_scores", "dart_marts/daily_disclosure_sentiment"} <= rebuilt
 
     after = withdrawn(engine)
     assert len(after) == len(two_days)  # delete+insert: no duplicates

@@ -59,7 +59,8 @@ def test_dart_daily_runs_the_partition_and_everything_downstream(loaded: dg.Defi
     selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
     assert "dart_raw/disclosures" in selected
     assert {f"dart_marts/{m}" for m in MARTS} <= selected
-    assert "dart_staging/kospi" not in selected  # market seeds do not depend on disclosures
+    assert "dart_staging/kospi" in selected  # the index's market inputs: a fresh warehouse works
+    assert "dart_staging/kgf_index" not in selected  # a reference series no mart reads
     assert "dart_raw/financial_accounts" not in selected  # weekly ingestion has its own job
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}
     assert "not_null_disclosure_impact_scores_rcept_no" in checks  # dbt tests ride along as checks
