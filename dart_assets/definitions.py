@@ -2,9 +2,11 @@
 
 import dagster as dg
 
+# Modules, not their `defs`: Dagster refuses a module that holds more than one Definitions
+# object at module scope (`dagster dev -m dart_assets.definitions` would fail to load).
 from dart_assets.automation.defs import with_automation
-from dart_assets.ingestion.defs import defs as ingestion_defs
-from dart_assets.transform.defs import defs as transform_defs
+from dart_assets.ingestion import defs as ingestion
+from dart_assets.transform import defs as transform
 
 # Automation (schedules, sensors, freshness policies) wraps the pipeline it watches.
-defs = with_automation(dg.Definitions.merge(ingestion_defs, transform_defs))
+defs = with_automation(dg.Definitions.merge(ingestion.defs, transform.defs))

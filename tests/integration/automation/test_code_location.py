@@ -51,3 +51,20 @@ def test_scheduled_partitions_exist_in_the_target_job(repo, schedule, job, tick)
     partitions = repo.get_job(job).partitions_def
     assert partitions is not None
     assert request.partition_key in partitions.get_partition_keys(current_time=when)
+
+
+def test_dagster_cli_loads_the_code_location(tmp_path) -> None:
+    """What `dagster dev` and `dagster asset materialize -m dart_assets.definitions` load."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dagster = Path(sys.executable).with_name("dagster")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "dart_assets.definitions"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "All code locations passed validation" in done.stderr + done.stdout
