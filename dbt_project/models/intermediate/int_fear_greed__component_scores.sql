@@ -21,30 +21,18 @@ with long as (
 
 ),
 
-series as (
+windows as (
 
     select
         date,
         component,
         raw_value,
-        row_number() over (partition by component order by date) as rn
+        array_agg(raw_value) over (
+            partition by component order by date
+            rows between {{ var('fg_window') }} - 1 preceding and current row
+        ) as window_values
     from long
     where raw_value is not null
-
-),
-
-windows as (
-
-    select
-        s.date,
-        s.component,
-        s.raw_value,
-        count(*) as n_window,
-        count(*) filter (where w.raw_value <= s.raw_value) as n_at_or_below
-    from series as s
-    cross join generate_series(0, {{ var('fg_window') }} - 1) as offs(k)
-    join series as w on w.component = s.component and w.rn = s.rn - offs.k
-    group by s.date, s.component, s.raw_value
 
 )
 
@@ -52,7 +40,10 @@ select
     date,
     component,
     raw_value,
-    n_window,
-    round(100.0 * n_at_or_below / n_window, 4) as score
+    cardinality(window_values) as n_window,
+    round(
+        100.0 * (select count(*) from unnest(window_values) as v where v <= raw_value) / cardinality(window_values),
+        4
+    ) as score
 from windows
-where n_window >= {{ var('fg_min_observations') }}
+where cardinality(window_values) >= {{ var('fg_min_observations') }}

@@ -43,18 +43,22 @@ put_call as (
 
 ),
 
+ktb10 as (
+
+    -- each quote holds until the next one, so weekends and gaps carry the latest yield forward
+    select date, yield_pct, lead(date) over (order by date) as next_date
+    from {{ ref('stg_market__ktb10') }}
+
+),
+
 bonds as (
 
-    -- yields on KOSPI trading dates, carried forward from the latest quote
     select
         k.date,
         y.yield_pct,
         lag(y.yield_pct, 20) over (order by k.date) as yield_pct_20
     from kospi as k
-    left join lateral (
-        select b.yield_pct from {{ ref('stg_market__ktb10') }} as b
-        where b.date <= k.date order by b.date desc limit 1
-    ) as y on true
+    left join ktb10 as y on k.date >= y.date and (y.next_date is null or k.date < y.next_date)
 
 )
 
