@@ -348,7 +348,7 @@ def completeness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     engine = get_engine()
     failing, passing = completeness_findings(engine, load_ops_config().thresholds, utc_now())
     alerted, recovered = reconcile(engine, load_channels(), "completeness", failing, passing)
-    return dg.SkipReason(f"{len(failing)} incomplete partitions; alerted {alerted}, recovered {recovered}")
+    return dg.SkipReason(f"{len(failing)} assets with incomplete partitions; alerted {alerted}, recovered {recovered}")
 
 
 # ---------------------------------------------------------------------------------------------
