@@ -100,9 +100,13 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
                where event_type = 'other' group by 1 order by 2 desc, 1 limit 15"""
         )
         buckets = q(
-            """select width_bucket(impact_score, 0, 100.0001, 10) as b, count(*)
+            """select case when impact_score = 50 then '50 exactly (no expected move)'
+                           else lpad((10 * floor(impact_score / 10))::int::text, 2, '0') || '-'
+                                || (10 * floor(impact_score / 10) + 10)::int end as bucket,
+                      count(*)
                from dart_marts.disclosure_impact_scores group by 1 order by 1"""
         )
+        containers = q("select count(*) from dart_marts.disclosure_impact_scores where event_type = 'material_other'")[0][0]
         pct = q(
             """select percentile_cont(array[0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])
                       within group (order by impact_score) from dart_marts.disclosure_impact_scores
@@ -120,6 +124,10 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
         f"({routine / total:.1%}), scored events {total - routine - (total - classified):,}.",
         f"- Polarity after modifiers: positive {polarity.get('positive', 0):,}, negative {polarity.get('negative', 0):,}, "
         f"neutral {polarity.get('neutral', 0):,}.",
+        "- In-sample: the taxonomy was reviewed against these same titles, so new vocabulary will show up as "
+        "`other` (counted per day in daily_disclosure_sentiment.n_unclassified and coverage). "
+        f"{containers:,} filings are container titles (기타경영사항, 투자판단관련주요경영사항, ...) whose remark named "
+        "no known event: classified as `material_other`, neutral.",
         "- Unclassified titles: " + (", ".join(f"{t} ({n})" for t, n in unclassified) if unclassified else "none") + ".",
         "- Impact scores of scored filings (weight 1), percentiles 1/5/25/50/75/95/99: "
         + " / ".join(f"{float(v):.1f}" for v in pct)
@@ -127,7 +135,7 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
         "",
         "| impact score | filings |",
         "|---|---|",
-        *[f"| {10 * (b - 1)}-{10 * b if b < 10 else 100} | {n:,} |" for b, n in buckets],
+        *[f"| {b} | {n:,} |" for b, n in buckets],
         "",
         "| event type | filings | mean score |",
         "|---|---|---|",
