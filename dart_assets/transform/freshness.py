@@ -59,7 +59,7 @@ def dbt_source_freshness(context: dg.AssetCheckExecutionContext, dbt: DbtCliReso
     apply_dbt_env()
     selected = {spec_key.asset_key for spec_key in context.selected_asset_check_keys}
     selects = [f"source:{key.path[0]}.{key.path[1]}" for key in SOURCE_KEYS if key in selected]
-    invocation = dbt.cli(["source", "freshness", "--select", *selects], raise_on_error=False)
+    invocation = dbt.cli(["source", "freshness", "--select", " ".join(selects)], raise_on_error=False)
     invocation.wait()
     sources_path = Path(invocation.target_path) / "sources.json"
     if not sources_path.exists():

@@ -72,3 +72,40 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
     assert after[day_filing] is True
     assert after[next_day_filing] is False  # outside the partition window
     engine.dispose()
+
+
+def test_source_freshness_is_reported_as_asset_checks(dart_env: Path, db_url: str, dbt_manifest: Path) -> None:
+    from dart_assets.ingestion.partitions import CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY
+    from dart_assets.transform.defs import defs as transform_defs
+
+    engine = sa.create_engine(db_url)
+    samples.load_disclosures(engine, samples.list_rows()[:10])  # loaded_at = now: fresh
+    with engine.begin() as conn:  # the company master was last written 20 days ago: past error_after
+        conn.execute(
+            sa.text(
+                "insert into dart_raw.corp_codes (corp_code, corp_name, loaded_at) "
+                "values ('00126380', '삼성전자', now() - interval '20 days')"
+            )
+        )
+    engine.dispose()
+
+    @dg.asset(key=CORP_CODES_KEY)
+    def corp_codes_stand_in() -> None: ...
+
+    @dg.asset(key=FINANCIAL_ACCOUNTS_KEY)
+    def financial_accounts_stand_in() -> None: ...
+
+    defs = dg.Definitions.merge(
+        transform_defs, dg.Definitions(assets=[disclosures_stand_in, corp_codes_stand_in, financial_accounts_stand_in])
+    )
+    result = defs.resolve_job_def("dart_source_freshness").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    evaluations = {e.asset_key: e for e in result.get_asset_check_evaluations()}
+    assert evaluations[DISCLOSURES_KEY].passed
+    assert evaluations[DISCLOSURES_KEY].metadata["status"].value == "pass"
+    stale = evaluations[CORP_CODES_KEY]
+    assert not stale.passed and stale.severity == dg.AssetCheckSeverity.ERROR
+    assert stale.metadata["age_hours"].value > 15 * 24
+    empty = evaluations[FINANCIAL_ACCOUNTS_KEY]  # nothing loaded yet: no freshness to measure
+    assert not empty.passed
