@@ -14,21 +14,26 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import dagster as dg
-import exchange_calendars as xcals
 import sqlalchemy as sa
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from dart_assets.ingestion.partitions import WEEKLY_PARTITIONS
 from dart_assets.settings import get_settings
 from dart_assets.warehouse.db import get_engine
 
 DEMO_KEY = "0" * 40  # accepted by the simulator only
 
 
-def recent_business_days(today: date, n: int) -> list[str]:
-    """The n XKRX sessions before today (the demo avoids the still-running day)."""
-    calendar = xcals.get_calendar("XKRX")
-    sessions = calendar.sessions_in_range(today - timedelta(days=20), today - timedelta(days=1))
-    return [s.strftime("%Y-%m-%d") for s in sessions[-n:]]
+def demo_window(today: date) -> tuple[str, str, list[str]]:
+    """Daily partitions from the Monday two weeks back to yesterday, and those two weeks.
+
+    Complete weeks, because the weekly financials read the periodic reports filed in their
+    week from dart_raw.disclosures; two of them, because those reports cluster before the
+    quarterly deadlines (mid-March, May, August, November).
+    """
+    this_monday = today - timedelta(days=today.weekday())
+    start = this_monday - timedelta(days=14)
+    weeks = [start.isoformat(), (start + timedelta(days=7)).isoformat()]
+    return start.isoformat(), (today - timedelta(days=1)).isoformat(), weeks
 
 
 @contextlib.contextmanager
@@ -53,10 +58,19 @@ def _job(name: str) -> dg.JobDefinition:
     return defs.resolve_job_def(name)
 
 
-def execute(instance: dg.DagsterInstance, name: str, partition_key: str | None = None) -> bool:
-    label = f"{name}" + (f" [{partition_key}]" if partition_key else "")
+def execute(instance: dg.DagsterInstance, name: str, partitions: str | tuple[str, str] | None = None) -> bool:
+    """Run a job in this process; a (first, last) pair runs a partition range as one run,
+    the way a single-run backfill does."""
+    tags: dict[str, str] = {}
+    partition_key = None
+    if isinstance(partitions, tuple):
+        tags = {ASSET_PARTITION_RANGE_START_TAG: partitions[0], ASSET_PARTITION_RANGE_END_TAG: partitions[1]}
+        label = f"{name} [{partitions[0]}..{partitions[1]}]"
+    else:
+        partition_key = partitions
+        label = name + (f" [{partitions}]" if partitions else "")
     print(f"  running {label} ...", flush=True)
-    result = _job(name).execute_in_process(instance=instance, partition_key=partition_key)
+    result = _job(name).execute_in_process(instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False)
     print(f"  {label}: {'ok' if result.success else 'FAILED'} (run {result.run_id[:8]})", flush=True)
     return result.success
 
@@ -83,15 +97,13 @@ def table_counts() -> dict[str, int]:
 
 
 def main() -> int:
-    today = date.today()
-    days = recent_business_days(today, 3)
-    week = WEEKLY_PARTITIONS.get_last_partition_key()
+    first_day, last_day, weeks = demo_window(date.today())
     with data_source() as source, dg.DagsterInstance.get() as instance:
         print(f"dart-fg demo: data from {source}")
         ok = execute(instance, "dart_corp_codes")
-        for day in days:
-            ok = execute(instance, "dart_daily", day) and ok
-        ok = execute(instance, "dart_weekly", week) and ok
+        ok = execute(instance, "dart_daily", (first_day, last_day)) and ok
+        for week in weeks:
+            ok = execute(instance, "dart_weekly", week) and ok
     print("\nRows now in the warehouse:")
     for table, n in table_counts().items():
         print(f"  {table:42s} {n if n >= 0 else 'missing'}")
