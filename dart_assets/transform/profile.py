@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import MutableMapping
 from pathlib import Path
-from urllib.parse import unquote
 
 from dart_assets.warehouse.db import libpq_params, resolve_database_url
 
@@ -23,9 +22,8 @@ def dbt_env(url: str) -> dict[str, str]:
     return {
         "DBT_PG_HOST": params["host"],
         "DBT_PG_PORT": params["port"],
-        # libpq_params leaves URL escapes (%40 for @) in place; dbt needs the plain values.
-        "DBT_PG_USER": unquote(params["user"]),
-        "DBT_ENV_SECRET_PG_PASSWORD": unquote(params["password"]),
+        "DBT_PG_USER": params["user"],
+        "DBT_ENV_SECRET_PG_PASSWORD": params["password"],
         "DBT_PG_DBNAME": params["dbname"],
     }
 

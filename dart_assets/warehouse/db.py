@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import parse_qs, urlsplit
-
 import sqlalchemy as sa
 
 from dart_assets.settings import Settings, get_settings
@@ -30,13 +28,16 @@ def get_engine(url: str | None = None) -> sa.Engine:
 
 
 def libpq_params(url: str) -> dict[str, str]:
-    """host/port/user/password/dbname of a URL, for dbt profiles and psql (unix sockets included)."""
-    parts = urlsplit(url)
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    """host/port/user/password/dbname of a URL, decoded, for dbt profiles and psql.
+
+    Unix sockets included: pgserver URLs carry the socket directory as `?host=`.
+    """
+    parsed = sa.engine.make_url(url)
+    host = parsed.query.get("host")
     return {
-        "host": query.get("host") or parts.hostname or "localhost",
-        "port": str(parts.port or query.get("port") or 5432),
-        "user": parts.username or query.get("user") or "postgres",
-        "password": parts.password or "",
-        "dbname": (parts.path or "/postgres").lstrip("/") or "postgres",
+        "host": (host if isinstance(host, str) else None) or parsed.host or "localhost",
+        "port": str(parsed.port or 5432),
+        "user": parsed.username or "postgres",
+        "password": parsed.password or "",
+        "dbname": parsed.database or "postgres",
     }
