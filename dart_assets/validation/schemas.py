@@ -50,6 +50,8 @@ ACCOUNT_FIELDS = (
     "currency",
     *AMOUNT_FIELDS,
 )
+#: A statement line's identity: the table's primary key and the frame's uniqueness.
+ACCOUNT_KEY = ("rcept_no", "fs_div", "sj_div", "account_nm", "ord")
 
 # [0-9] rather than \d: Python's \d also matches non-ASCII digits, PostgreSQL's CHECK does not.
 _RCEPT_NO = r"^[0-9]{14}$"
@@ -134,7 +136,7 @@ class FinancialAccountFrame(pa.DataFrameModel):
 
     class Config:
         strict = True
-        unique = ["rcept_no", "fs_div", "sj_div", "account_nm", "ord"]
+        unique = list(ACCOUNT_KEY)
 
 
 def model_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:

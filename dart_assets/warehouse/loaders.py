@@ -14,13 +14,15 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
 import sqlalchemy as sa
 
 from dart_assets.dart.amounts import parse_amount
+from dart_assets.dart.paging import LIST_FIELDS
 from dart_assets.validation.quarantine import Quarantined, replace_quarantine
-from dart_assets.validation.schemas import AMOUNT_FIELDS
+from dart_assets.validation.schemas import ACCOUNT_FIELDS, ACCOUNT_KEY, AMOUNT_FIELDS, CORP_CODE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,64 @@ def _record_load(
     )
 
 
+@dataclass(frozen=True)
+class _RawTable:
+    """How one dart_raw table is upserted; `_write` builds the same statement for all of them.
+
+    `not_compared` columns are written on insert but never updated nor compared: a row is
+    "changed" only when one of the other non-key columns differs. A table with `last_seen_at`
+    updates every re-sighted row (to move it) and moves `loaded_at` only on a change, so
+    `loaded_at = now()` on a conflicting row means "changed in this transaction"; a table
+    without it is not rewritten at all when nothing differs.
+    """
+
+    name: str
+    alias: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    not_compared: tuple[str, ...] = ()
+    tracks_last_seen: bool = False
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    before_upsert: str | None = None  # run after the COPY, while the old rows are still in place
+
+    @property
+    def temp(self) -> str:
+        return "_load_" + self.name.split(".")[-1]
+
+
+def _upsert_sql(table: _RawTable) -> str:
+    """INSERT ... ON CONFLICT DO UPDATE from the temp table, RETURNING `inserted` and `changed`."""
+    cols = ", ".join(table.columns)
+    content = [c for c in table.columns if c not in table.key and c not in table.not_compared]
+    old = ", ".join(f"{table.alias}.{c}" for c in content)
+    new = ", ".join(f"EXCLUDED.{c}" for c in content)
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in content)
+    differs = f"({old}) IS DISTINCT FROM ({new})"
+    if table.tracks_last_seen:
+        update = f"{sets}, last_seen_at = now(), loaded_at = CASE WHEN {differs} THEN now() ELSE {table.alias}.loaded_at END"
+        changed = "(loaded_at = now())"
+    else:
+        update = f"{sets}, loaded_at = now() WHERE {differs}"
+        changed = "true"
+    return f"""
+        INSERT INTO {table.name} AS {table.alias} ({cols})
+        SELECT {cols} FROM {table.temp}
+        ON CONFLICT ({", ".join(table.key)}) DO UPDATE SET {update}
+        RETURNING (xmax = 0) AS inserted, {changed} AS changed
+        """
+
+
+def _write(conn: sa.Connection, table: _RawTable, frame: pd.DataFrame) -> tuple[int, int, int]:
+    if table.prepare is not None:
+        frame = table.prepare(frame)
+    _copy_into_temp(conn, table.temp, table.name, frame[list(table.columns)])
+    if table.before_upsert is not None:
+        conn.execute(sa.text(table.before_upsert))
+    return _upsert(conn, _upsert_sql(table), len(frame))
+
+
 def _load(
+    table: _RawTable,
     engine: sa.Engine,
     *,
     asset_key: str,
@@ -129,12 +188,12 @@ def _load(
     frame: pd.DataFrame,
     quarantined: Sequence[Quarantined],
     stats: PartitionStats,
-    run_id: str | None,
-    write: Callable[[sa.Connection, pd.DataFrame], tuple[int, int, int]],
+    run_id: str | None = None,
 ) -> LoadResult:
+    """Upsert one partition's valid rows of `table`, replace its quarantine and record it, atomically."""
     started = time.perf_counter()
     with engine.begin() as conn:
-        inserted, updated, unchanged = write(conn, frame) if len(frame) else (0, 0, 0)
+        inserted, updated, unchanged = _write(conn, table, frame) if len(frame) else (0, 0, 0)
         replace_quarantine(conn, asset_key=asset_key, partition_key=partition_key, rows=quarantined, run_id=run_id)
         result = LoadResult(
             len(frame) + len(quarantined), inserted, updated, unchanged, len(quarantined), time.perf_counter() - started
@@ -144,208 +203,52 @@ def _load(
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# dart_raw.disclosures
-
-_DISCLOSURE_COLUMNS = ("rcept_no", "corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "flr_nm", "rcept_dt", "rm")
-_DISCLOSURE_CONTENT = [c for c in _DISCLOSURE_COLUMNS if c != "rcept_no"]
-
-
-def _write_disclosures(conn: sa.Connection, frame: pd.DataFrame) -> tuple[int, int, int]:
-    _copy_into_temp(
-        conn,
-        "_load_disclosures",
-        "dart_raw.disclosures",
-        frame[list(_DISCLOSURE_COLUMNS)],
-    )
-    cols = ", ".join(_DISCLOSURE_COLUMNS)
-    old = ", ".join(f"d.{c}" for c in _DISCLOSURE_CONTENT)
-    new = ", ".join(f"EXCLUDED.{c}" for c in _DISCLOSURE_CONTENT)
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _DISCLOSURE_CONTENT)
-    # loaded_at moves only when the content changed, so `loaded_at = now()` on a conflicting
-    # row means "changed in this transaction"; first_seen_at is never touched.
-    return _upsert(
-        conn,
-        f"""
-        INSERT INTO dart_raw.disclosures AS d ({cols})
-        SELECT {cols} FROM _load_disclosures
-        ON CONFLICT (rcept_no) DO UPDATE SET {sets},
-            last_seen_at = now(),
-            loaded_at = CASE WHEN ({old}) IS DISTINCT FROM ({new}) THEN now() ELSE d.loaded_at END
-        RETURNING (xmax = 0) AS inserted, (loaded_at = now()) AS changed
-        """,
-        len(frame),
-    )
-
-
-def load_disclosures(
-    engine: sa.Engine,
-    *,
-    asset_key: str,
-    partition_key: str,
-    frame: pd.DataFrame,
-    quarantined: Sequence[Quarantined],
-    stats: PartitionStats,
-    run_id: str | None = None,
-) -> LoadResult:
-    """Upsert one day's valid list.json rows (raw strings; rcept_dt 'YYYYMMDD') atomically."""
-    return _load(
-        engine,
-        asset_key=asset_key,
-        partition_key=partition_key,
-        frame=frame,
-        quarantined=quarantined,
-        stats=stats,
-        run_id=run_id,
-        write=_write_disclosures,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# dart_raw.corp_codes
-
-_CORP_COLUMNS = ("corp_code", "corp_name", "corp_eng_name", "stock_code", "modify_date")
-
-
-def _write_corp_codes(conn: sa.Connection, frame: pd.DataFrame) -> tuple[int, int, int]:
-    _copy_into_temp(conn, "_load_corp_codes", "dart_raw.corp_codes", frame[list(_CORP_COLUMNS)])
-    # The change log first, while the old modify_date is still in the table.
-    conn.execute(
-        sa.text(
-            """
-            INSERT INTO dart_raw.corp_code_changes (corp_code, modify_date, previous_modify_date, corp_name, stock_code)
-            SELECT t.corp_code, t.modify_date, c.modify_date, t.corp_name, t.stock_code
-              FROM _load_corp_codes t JOIN dart_raw.corp_codes c USING (corp_code)
-             WHERE t.modify_date IS DISTINCT FROM c.modify_date
-            """
-        )
-    )
-    cols = ", ".join(_CORP_COLUMNS)
-    content = _CORP_COLUMNS[1:]
-    old = ", ".join(f"c.{col}" for col in content)
-    new = ", ".join(f"EXCLUDED.{col}" for col in content)
-    sets = ", ".join(f"{col} = EXCLUDED.{col}" for col in content)
-    return _upsert(
-        conn,
-        f"""
-        INSERT INTO dart_raw.corp_codes AS c ({cols})
-        SELECT {cols} FROM _load_corp_codes
-        ON CONFLICT (corp_code) DO UPDATE SET {sets}, loaded_at = now()
-            WHERE ({old}) IS DISTINCT FROM ({new})
-        RETURNING (xmax = 0) AS inserted, true AS changed
-        """,
-        len(frame),
-    )
-
-
-def load_corp_codes(
-    engine: sa.Engine,
-    *,
-    asset_key: str,
-    partition_key: str,
-    frame: pd.DataFrame,
-    quarantined: Sequence[Quarantined],
-    stats: PartitionStats,
-    run_id: str | None = None,
-) -> LoadResult:
-    """Upsert the company master; rows whose modify_date moved are logged in corp_code_changes.
-
-    Unchanged companies (nearly all of ~120,000 each week) are not rewritten: the update only
-    fires when a field differs.
-    """
-    return _load(
-        engine,
-        asset_key=asset_key,
-        partition_key=partition_key,
-        frame=frame,
-        quarantined=quarantined,
-        stats=stats,
-        run_id=run_id,
-        write=_write_corp_codes,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# dart_raw.financial_accounts
-
-_ACCOUNT_KEY = ("rcept_no", "fs_div", "sj_div", "account_nm", "ord")
-_ACCOUNT_COLUMNS = (
-    "rcept_no",
-    "corp_code",
-    "stock_code",
-    "bsns_year",
-    "reprt_code",
-    "fs_div",
-    "fs_nm",
-    "sj_div",
-    "sj_nm",
-    "account_nm",
-    "ord",
-    "thstrm_nm",
-    "thstrm_dt",
-    "frmtrm_nm",
-    "frmtrm_dt",
-    "bfefrmtrm_nm",
-    "bfefrmtrm_dt",
-    "currency",
-    *AMOUNT_FIELDS,
-    "week_start",
-)
-
-
-def _write_financial_accounts(conn: sa.Connection, frame: pd.DataFrame) -> tuple[int, int, int]:
+def _parse_account_amounts(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for name in AMOUNT_FIELDS:
         # Exact integers (object dtype keeps them ints); numeric in the table, never float.
         frame[name] = pd.Series([parse_amount(v) for v in frame[name]], index=frame.index, dtype=object)
     frame["ord"] = frame["ord"].fillna("0")
-    _copy_into_temp(
-        conn,
-        "_load_financial_accounts",
+    return frame
+
+
+#: One day's valid list.json rows (raw strings; rcept_dt 'YYYYMMDD'); rm is updated when DART
+#: adds 정/철 later, and every re-sighting moves last_seen_at (first_seen_at is never touched).
+load_disclosures = partial(
+    _load, _RawTable("dart_raw.disclosures", "d", LIST_FIELDS, ("rcept_no",), tracks_last_seen=True)
+)
+
+#: The company master. Unchanged companies (nearly all of ~120,000 each week) are not
+#: rewritten; rows whose modify_date moved are logged in corp_code_changes first, while the
+#: old modify_date is still in the table.
+load_corp_codes = partial(
+    _load,
+    _RawTable(
+        "dart_raw.corp_codes",
+        "c",
+        CORP_CODE_FIELDS,
+        ("corp_code",),
+        before_upsert="""
+            INSERT INTO dart_raw.corp_code_changes (corp_code, modify_date, previous_modify_date, corp_name, stock_code)
+            SELECT t.corp_code, t.modify_date, c.modify_date, t.corp_name, t.stock_code
+              FROM _load_corp_codes t JOIN dart_raw.corp_codes c USING (corp_code)
+             WHERE t.modify_date IS DISTINCT FROM c.modify_date
+            """,
+    ),
+)
+
+#: A week's fnlttMultiAcnt lines (CFS and OFS both), amounts parsed to numeric; `frame` carries
+#: the validated raw strings plus `week_start` (the partition's Monday). week_start records the
+#: week the line was first seen: a re-statement seen in a later week updates the amounts but
+#: keeps the row in its first week.
+load_financial_accounts = partial(
+    _load,
+    _RawTable(
         "dart_raw.financial_accounts",
-        frame[list(_ACCOUNT_COLUMNS)],
-    )
-    cols = ", ".join(_ACCOUNT_COLUMNS)
-    # week_start records the week the line was first seen; a re-statement seen in a later
-    # week updates the amounts but keeps the row in its first week.
-    content = [c for c in _ACCOUNT_COLUMNS if c not in _ACCOUNT_KEY and c != "week_start"]
-    old = ", ".join(f"f.{c}" for c in content)
-    new = ", ".join(f"EXCLUDED.{c}" for c in content)
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in content)
-    return _upsert(
-        conn,
-        f"""
-        INSERT INTO dart_raw.financial_accounts AS f ({cols})
-        SELECT {cols} FROM _load_financial_accounts
-        ON CONFLICT ({", ".join(_ACCOUNT_KEY)}) DO UPDATE SET {sets}, loaded_at = now()
-            WHERE ({old}) IS DISTINCT FROM ({new})
-        RETURNING (xmax = 0) AS inserted, true AS changed
-        """,
-        len(frame),
-    )
-
-
-def load_financial_accounts(
-    engine: sa.Engine,
-    *,
-    asset_key: str,
-    partition_key: str,
-    frame: pd.DataFrame,
-    quarantined: Sequence[Quarantined],
-    stats: PartitionStats,
-    run_id: str | None = None,
-) -> LoadResult:
-    """Upsert a week's fnlttMultiAcnt lines (CFS and OFS both), amounts parsed to numeric.
-
-    `frame` carries the validated raw strings plus `week_start` (the partition's Monday).
-    """
-    return _load(
-        engine,
-        asset_key=asset_key,
-        partition_key=partition_key,
-        frame=frame,
-        quarantined=quarantined,
-        stats=stats,
-        run_id=run_id,
-        write=_write_financial_accounts,
-    )
+        "f",
+        (*ACCOUNT_FIELDS, "week_start"),
+        ACCOUNT_KEY,
+        not_compared=("week_start",),
+        prepare=_parse_account_amounts,
+    ),
+)
