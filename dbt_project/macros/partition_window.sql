@@ -20,3 +20,11 @@
     {%- set bounds = partition_bounds() -%}
     ({{ column }} >= date '{{ bounds[0] }}' - {{ lookback_days }} and {{ column }} < date '{{ bounds[1] }}')
 {%- endmacro %}
+
+{#- The filter of a model reading only its own partition window: incremental runs see the window,
+    a full refresh (or first build) sees every row. -#}
+{% macro partition_window_filter(column) -%}
+    {%- if is_incremental() %}
+    where {{ in_partition_window(column) }}
+    {%- endif %}
+{%- endmacro %}

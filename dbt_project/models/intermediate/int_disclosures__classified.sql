@@ -17,9 +17,7 @@ with disclosures as materialized (
 
     -- materialized: normalised once, then tried against each pattern
     select * from {{ ref('stg_dart__disclosures') }}
-    {% if is_incremental() %}
-    where {{ in_partition_window('rcept_dt') }}
-    {% endif %}
+    {{ partition_window_filter('rcept_dt') }}
 
 ),
 

@@ -16,9 +16,7 @@
 with scores as (
 
     select * from {{ ref('disclosure_impact_scores') }}
-    {% if is_incremental() %}
-    where {{ in_partition_window('rcept_dt') }}
-    {% endif %}
+    {{ partition_window_filter('rcept_dt') }}
 
 ),
 

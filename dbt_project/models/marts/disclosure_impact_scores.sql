@@ -16,9 +16,7 @@
 with classified as (
 
     select * from {{ ref('int_disclosures__classified') }}
-    {% if is_incremental() %}
-    where {{ in_partition_window('rcept_dt') }}
-    {% endif %}
+    {{ partition_window_filter('rcept_dt') }}
 
 ),
 
