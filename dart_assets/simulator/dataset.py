@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 from dart_assets.simulator import recorded
-from dart_assets.simulator.recorded import Company, stable_fraction
+from dart_assets.simulator.recorded import Company, Filing, stable_fraction
 
 EXCHANGE_PADDING = " " * 14  # KIND titles carry exactly 14 trailing spaces (opendart-api.md §6.1)
 CHANNEL_OF_MARKET = {"Y": "8", "K": "9", "N": "6"}
@@ -40,22 +40,6 @@ GIVEN = ("민준", "서연", "도윤", "지우", "현우", "수빈", "영호", "
 
 
 T = TypeVar("T")
-
-
-class Filing(NamedTuple):
-    """A list.json item (the first nine fields, in the API's order) plus its disclosure type."""
-
-    corp_code: str
-    corp_name: str
-    stock_code: str
-    corp_cls: str
-    report_nm: str
-    rcept_no: str
-    flr_nm: str
-    rcept_dt: str
-    rm: str
-    pblntf_ty: str
-    pblntf_detail_ty: str
 
 
 LIST_FIELDS = Filing._fields[:9]
@@ -118,7 +102,7 @@ def classify(report_nm: str, channel: str) -> tuple[str, str]:
     return "E", "E009"
 
 
-def _filing(row: recorded.RecordedRow) -> Filing:
+def _filing(row: Filing) -> Filing:
     pblntf_ty, detail = classify(row.report_nm, row.rcept_no[8])
     if row.pblntf_ty and row.pblntf_ty != pblntf_ty:
         pblntf_ty, detail = row.pblntf_ty, f"{row.pblntf_ty}001"

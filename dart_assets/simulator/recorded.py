@@ -40,8 +40,12 @@ class Company(NamedTuple):
     corp_cls: str  # Y / K / N / E
 
 
-class RecordedRow(NamedTuple):
-    """One real list.json row plus the pblntf_ty it was collected under ("" when unknown)."""
+class Filing(NamedTuple):
+    """A list.json item (the first nine fields, in the API's order) plus its disclosure type.
+
+    Recorded rows carry the pblntf_ty they were collected under ("" when unknown) and no
+    pblntf_detail_ty; the dataset classifies them before serving (dataset._filing).
+    """
 
     corp_code: str
     corp_name: str
@@ -53,6 +57,7 @@ class RecordedRow(NamedTuple):
     rcept_dt: str
     rm: str
     pblntf_ty: str
+    pblntf_detail_ty: str = ""
 
 
 class Title(NamedTuple):
@@ -91,23 +96,23 @@ def listed_corpcode_entries() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def list_rows() -> tuple[RecordedRow, ...]:
+def list_rows() -> tuple[Filing, ...]:
     """The 5,307 recorded rows of 110 companies, report_nm exactly as served (trailing spaces)."""
-    return tuple(RecordedRow(**row) for row in _read_csv(LIST_ROWS_CSV))
+    return tuple(Filing(**row) for row in _read_csv(LIST_ROWS_CSV))
 
 
 @lru_cache(maxsize=1)
-def samsung_list_rows() -> tuple[RecordedRow, ...]:
+def samsung_list_rows() -> tuple[Filing, ...]:
     data = json.loads((DATA_DIR / "responses/disclosure/testdata/list_samsung.json").read_text("utf-8"))
-    return tuple(RecordedRow(**item, pblntf_ty="") for item in data["list"])
+    return tuple(Filing(**item, pblntf_ty="") for item in data["list"])
 
 
 @lru_cache(maxsize=1)
-def corp_00139719_rows() -> tuple[RecordedRow, ...]:
+def corp_00139719_rows() -> tuple[Filing, ...]:
     rows = []
     for path in sorted((DATA_DIR / "list_00139719").glob("list_00139719_*.json")):
         rows.extend(json.loads(path.read_text("utf-8")).get("list", []))
-    return tuple(RecordedRow(**item, pblntf_ty="") for item in rows)
+    return tuple(Filing(**item, pblntf_ty="") for item in rows)
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +143,7 @@ def _web_company(name: str, label: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def web_list_rows() -> tuple[RecordedRow, ...]:
+def web_list_rows() -> tuple[Filing, ...]:
     """The DART website's full list of 2022-01-03, as list.json would serve it that day.
 
     Every row is listed under 2022-01-03 (the website's day), so the 33 filings whose rcept_no
@@ -148,7 +153,7 @@ def web_list_rows() -> tuple[RecordedRow, ...]:
     for row in _read_csv(WEB_LIST_CSV):
         code, stock = _web_company(row["corp_name"], row["corp_cls_label"])
         rows.append(
-            RecordedRow(
+            Filing(
                 corp_code=code,
                 corp_name=row["corp_name"],
                 stock_code=stock,
@@ -168,7 +173,7 @@ PERIODIC_TITLES = {"11011": "사업보고서 ({year}.12)", "11012": "반기보�
 
 
 @lru_cache(maxsize=1)
-def statement_filing_rows() -> tuple[RecordedRow, ...]:
+def statement_filing_rows() -> tuple[Filing, ...]:
     """The periodic reports behind the recorded statements, so their rcept_no is listed.
 
     The recorded list of 와이지-원 holds its annual reports only; its quarterly and half-year
@@ -181,7 +186,7 @@ def statement_filing_rows() -> tuple[RecordedRow, ...]:
         company = company_by_code()[corp_code]
         rcept_no = first["rcept_no"]
         rows.append(
-            RecordedRow(
+            Filing(
                 corp_code=corp_code,
                 corp_name=company.corp_name,
                 stock_code=company.stock_code,
@@ -198,10 +203,10 @@ def statement_filing_rows() -> tuple[RecordedRow, ...]:
 
 
 @lru_cache(maxsize=1)
-def real_rows_by_day() -> dict[date, tuple[RecordedRow, ...]]:
+def real_rows_by_day() -> dict[date, tuple[Filing, ...]]:
     """All recorded list.json rows grouped by rcept_dt, each rcept_no once (first source wins)."""
     seen: set[str] = set()
-    by_day: dict[date, list[RecordedRow]] = defaultdict(list)
+    by_day: dict[date, list[Filing]] = defaultdict(list)
     sources = (list_rows(), corp_00139719_rows(), samsung_list_rows(), web_list_rows(), statement_filing_rows())
     for source in sources:
         for row in source:
