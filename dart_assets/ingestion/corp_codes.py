@@ -12,12 +12,10 @@ import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
 from dart_assets.dart.quota import seoul_today
-from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
 from dart_assets.ingestion.partitions import CORP_CODES_KEY, DART_API_POOL
 from dart_assets.ingestion.policies import DART_RETRY_POLICY
 from dart_assets.ingestion.resources import DartResource, WarehouseResource
-from dart_assets.ingestion.runs import PartitionLoad, run_partitions
-from dart_assets.settings import get_settings
+from dart_assets.ingestion.runs import PartitionLoad, calls_since, commit_partition, run_partitions
 from dart_assets.validation.quarantine import split_valid
 from dart_assets.validation.schemas import CorpCodeFrame, corp_codes_frame, model_schema
 from dart_assets.warehouse.loaders import PartitionStats, load_corp_codes
@@ -30,27 +28,22 @@ def load_all(client: DartClient, engine: sa.Engine, *, run_id: str) -> Iterator[
     before = client.stats()
     started = time.perf_counter()
     rows = client.corp_codes()
-    after = client.stats()
-    frame = corp_codes_frame(rows)
-    valid, quarantined = split_valid(frame, model_schema(CorpCodeFrame), rows, ["corp_code"])
-    # Unpartitioned: one archive per Asia/Seoul day, so the history of the master is kept.
-    write_jsonl_gz(archive_path(get_settings().archive_dir, CORP_CODES_KEY.path, seoul_today().isoformat()), rows)
-    stats = PartitionStats(
-        total_count=len(rows),
-        api_calls=after["api_calls"] - before["api_calls"],
-        retries=after["retries"] - before["retries"],
-        duration_s=time.perf_counter() - started,
-    )
-    result = load_corp_codes(
+    calls, retries = calls_since(client, before)
+    valid, quarantined = split_valid(corp_codes_frame(rows), model_schema(CorpCodeFrame), rows, ["corp_code"])
+    yield commit_partition(
+        load_corp_codes,
         engine,
-        asset_key=CORP_CODES_KEY.to_user_string(),
+        asset_key=CORP_CODES_KEY,
         partition_key=ALL,
-        frame=valid,
+        rows=rows,
+        valid=valid,
         quarantined=quarantined,
-        stats=stats,
+        stats=PartitionStats(total_count=len(rows), api_calls=calls, retries=retries),
+        started=started,
         run_id=run_id,
+        # Unpartitioned: one archive per Asia/Seoul day, so the history of the master is kept.
+        archive_key=seoul_today().isoformat(),
     )
-    yield PartitionLoad(ALL, result, stats)
 
 
 @dg.asset(

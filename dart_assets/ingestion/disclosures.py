@@ -16,12 +16,17 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
-from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
 from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DART_API_POOL, DISCLOSURES_KEY
 from dart_assets.ingestion.policies import DART_RETRY_POLICY
 from dart_assets.ingestion.resources import DartResource, WarehouseResource
-from dart_assets.ingestion.runs import PartitionLoad, run_partitions, split_count, split_total
-from dart_assets.settings import get_settings
+from dart_assets.ingestion.runs import (
+    PartitionLoad,
+    calls_since,
+    commit_partition,
+    run_partitions,
+    split_count,
+    split_total,
+)
 from dart_assets.validation.quarantine import split_valid
 from dart_assets.validation.schemas import disclosure_schema, disclosures_frame
 from dart_assets.warehouse.loaders import PartitionStats, load_disclosures
@@ -68,7 +73,7 @@ def load_window(
     started = time.perf_counter()
     listing = client.list_disclosures(first, last)
     fetch_s = time.perf_counter() - started
-    after = client.stats()
+    api_calls, api_retries = calls_since(client, before)
 
     rows = listing.rows
     frame = disclosures_frame(rows)
@@ -77,31 +82,28 @@ def load_window(
     positions = owner.groupby(owner).indices  # day -> positions in `rows`
     valid_by_day = dict(tuple(valid.groupby(owner.loc[valid.index]))) if len(valid) else {}
     counts = [len(positions.get(day, ())) for day in days]
-    calls = split_count(after["api_calls"] - before["api_calls"], counts)
-    retries = split_count(after["retries"] - before["retries"], counts)
+    calls = split_count(api_calls, counts)
+    retries = split_count(api_retries, counts)
     fetch_share = split_total(fetch_s, counts)
-    archive_dir = get_settings().archive_dir
 
     for i, day in enumerate(days):
         t0 = time.perf_counter()
         day_positions = set(positions.get(day, ()))
-        write_jsonl_gz(
-            archive_path(archive_dir, DISCLOSURES_KEY.path, day), (rows[p] for p in sorted(day_positions))
-        )
         # One day's window: DART's own total. Several days: the day's rows of a window whose
         # listing the client reconciled against DART's total for the window.
         total = listing.total_count if len(days) == 1 else counts[i]
-        stats = PartitionStats(total, calls[i], retries[i], fetch_share[i] + time.perf_counter() - t0)
-        result = load_disclosures(
+        yield commit_partition(
+            load_disclosures,
             engine,
-            asset_key=DISCLOSURES_KEY.to_user_string(),
+            asset_key=DISCLOSURES_KEY,
             partition_key=day,
-            frame=valid_by_day.get(day, valid.iloc[0:0]),
+            rows=(rows[p] for p in sorted(day_positions)),
+            valid=valid_by_day.get(day, valid.iloc[0:0]),
             quarantined=[q for q in quarantined if q.position in day_positions],
-            stats=stats,
+            stats=PartitionStats(total, calls[i], retries[i], fetch_share[i]),
+            started=t0,
             run_id=run_id,
         )
-        yield PartitionLoad(day, result, stats)
 
 
 @dg.asset(

@@ -16,7 +16,6 @@ import dagster as dg
 import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
-from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
 from dart_assets.ingestion.partitions import (
     DART_API_POOL,
     DISCLOSURES_KEY,
@@ -25,17 +24,15 @@ from dart_assets.ingestion.partitions import (
 )
 from dart_assets.ingestion.policies import DART_RETRY_POLICY
 from dart_assets.ingestion.resources import DartResource, WarehouseResource
-from dart_assets.ingestion.runs import PartitionLoad, run_partitions
-from dart_assets.settings import get_settings
+from dart_assets.ingestion.runs import PartitionLoad, calls_since, commit_partition, run_partitions
 from dart_assets.validation.quarantine import split_valid
-from dart_assets.validation.schemas import FinancialAccountFrame, financial_accounts_frame, model_schema
+from dart_assets.validation.schemas import ACCOUNT_KEY, FinancialAccountFrame, financial_accounts_frame, model_schema
 from dart_assets.warehouse.loaders import PartitionStats, load_financial_accounts
 
 FIRST_BSNS_YEAR = 2015  # DS003 has no data before
 
 # "사업보고서 (2020.12)", "[기재정정]반기보고서 (2025.06)"; the period is the fiscal period's end.
 _PERIODIC = re.compile(r"(사업|반기|분기)보고서\s*\((\d{4})\.(\d{2})\)")
-_ACCOUNT_KEY = ("rcept_no", "fs_div", "sj_div", "account_nm", "ord")
 
 
 def report_codes(report_nm: str) -> list[tuple[int, str]]:
@@ -89,28 +86,23 @@ def load_week(client: DartClient, engine: sa.Engine, week: str, *, run_id: str) 
     rows: list[dict] = []
     for (bsns_year, reprt_code), corp_codes in reports_to_fetch(engine, start, end).items():
         rows.extend(client.multi_accounts(corp_codes, bsns_year, reprt_code))
-    after = client.stats()
+    calls, retries = calls_since(client, before)
 
     frame = financial_accounts_frame(rows)
-    valid, quarantined = split_valid(frame, model_schema(FinancialAccountFrame), rows, _ACCOUNT_KEY)
-    valid = valid.assign(week_start=start.isoformat())
-    write_jsonl_gz(archive_path(get_settings().archive_dir, FINANCIAL_ACCOUNTS_KEY.path, week), rows)
-    stats = PartitionStats(
-        total_count=None,  # fnlttMultiAcnt reports no total
-        api_calls=after["api_calls"] - before["api_calls"],
-        retries=after["retries"] - before["retries"],
-        duration_s=time.perf_counter() - started,
-    )
-    result = load_financial_accounts(
+    valid, quarantined = split_valid(frame, model_schema(FinancialAccountFrame), rows, ACCOUNT_KEY)
+    yield commit_partition(
+        load_financial_accounts,
         engine,
-        asset_key=FINANCIAL_ACCOUNTS_KEY.to_user_string(),
+        asset_key=FINANCIAL_ACCOUNTS_KEY,
         partition_key=week,
-        frame=valid,
+        rows=rows,
+        valid=valid.assign(week_start=start.isoformat()),
         quarantined=quarantined,
-        stats=stats,
+        # fnlttMultiAcnt reports no total
+        stats=PartitionStats(total_count=None, api_calls=calls, retries=retries),
+        started=started,
         run_id=run_id,
     )
-    yield PartitionLoad(week, result, stats)
 
 
 @dg.asset(

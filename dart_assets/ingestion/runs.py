@@ -15,14 +15,20 @@ own. What this module adds around that walk:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import dagster as dg
+import pandas as pd
 import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
 from dart_assets.dart.errors import DailyBudgetExhaustedError, QuotaExceededError
+from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
+from dart_assets.settings import get_settings
+from dart_assets.validation.quarantine import Quarantined
 from dart_assets.warehouse.loaders import LoadResult, PartitionStats
 
 QUOTA_ERRORS = (QuotaExceededError, DailyBudgetExhaustedError)
@@ -74,6 +80,46 @@ def split_count(total: int, weights: Sequence[int]) -> list[int]:
     for i in order[: total - sum(floors)]:
         floors[i] += 1
     return floors
+
+
+def calls_since(client: DartClient, before: Mapping[str, Any]) -> tuple[int, int]:
+    """(API calls, retries) the client made since `before` (an earlier `client.stats()`)."""
+    after = client.stats()
+    return after["api_calls"] - before["api_calls"], after["retries"] - before["retries"]
+
+
+def commit_partition(
+    load: Callable[..., LoadResult],
+    engine: sa.Engine,
+    *,
+    asset_key: dg.AssetKey,
+    partition_key: str,
+    rows: Iterable[Mapping[str, Any]],
+    valid: pd.DataFrame,
+    quarantined: Sequence[Quarantined],
+    stats: PartitionStats,
+    started: float,
+    run_id: str,
+    archive_key: str | None = None,
+) -> PartitionLoad:
+    """Archive a partition's rows as DART sent them, then commit its valid rows and quarantine.
+
+    The raw copy is written before the commit, so every committed partition has one to replay.
+    The time since `started` (this partition's own work) is added to `stats.duration_s` (its
+    share of the fetch). `archive_key` names the archive when it is not the partition key.
+    """
+    write_jsonl_gz(archive_path(get_settings().archive_dir, asset_key.path, archive_key or partition_key), rows)
+    stats = replace(stats, duration_s=stats.duration_s + time.perf_counter() - started)
+    result = load(
+        engine,
+        asset_key=asset_key.to_user_string(),
+        partition_key=partition_key,
+        frame=valid,
+        quarantined=quarantined,
+        stats=stats,
+        run_id=run_id,
+    )
+    return PartitionLoad(partition_key, result, stats)
 
 
 _LOADED_BY_RUN = sa.text(
