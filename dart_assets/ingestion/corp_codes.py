@@ -57,13 +57,11 @@ def load_all(client: DartClient, engine: sa.Engine, *, run_id: str) -> Iterator[
 def corp_codes(
     context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    engine = warehouse.engine()
-    with dart.client(engine) as client:
-        yield from run_partitions(
-            context,
-            asset_key=CORP_CODES_KEY,
-            units=[[ALL]],
-            load_unit=lambda _unit: load_all(client, engine, run_id=context.run_id),
-            client=client,
-            engine=engine,
-        )
+    yield from run_partitions(
+        context,
+        dart,
+        warehouse,
+        asset_key=CORP_CODES_KEY,
+        units=[[ALL]],
+        load_unit=lambda client, engine, _unit: load_all(client, engine, run_id=context.run_id),
+    )

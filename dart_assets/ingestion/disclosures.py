@@ -122,13 +122,11 @@ def load_window(
 def disclosures(
     context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    engine = warehouse.engine()
-    with dart.client(engine) as client:
-        yield from run_partitions(
-            context,
-            asset_key=DISCLOSURES_KEY,
-            units=windows(context.partition_keys),
-            load_unit=lambda days: load_window(client, engine, days, run_id=context.run_id),
-            client=client,
-            engine=engine,
-        )
+    yield from run_partitions(
+        context,
+        dart,
+        warehouse,
+        asset_key=DISCLOSURES_KEY,
+        units=windows(context.partition_keys),
+        load_unit=lambda client, engine, days: load_window(client, engine, days, run_id=context.run_id),
+    )

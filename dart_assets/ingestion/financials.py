@@ -9,7 +9,7 @@ call is spent on the thousands of listed companies that filed nothing.
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
@@ -122,14 +122,11 @@ def load_week(client: DartClient, engine: sa.Engine, week: str, *, run_id: str) 
 def financial_accounts(
     context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    engine = warehouse.engine()
-    weeks: Sequence[str] = context.partition_keys
-    with dart.client(engine) as client:
-        yield from run_partitions(
-            context,
-            asset_key=FINANCIAL_ACCOUNTS_KEY,
-            units=[[week] for week in weeks],
-            load_unit=lambda unit: load_week(client, engine, unit[0], run_id=context.run_id),
-            client=client,
-            engine=engine,
-        )
+    yield from run_partitions(
+        context,
+        dart,
+        warehouse,
+        asset_key=FINANCIAL_ACCOUNTS_KEY,
+        units=[[week] for week in context.partition_keys],
+        load_unit=lambda client, engine, unit: load_week(client, engine, unit[0], run_id=context.run_id),
+    )

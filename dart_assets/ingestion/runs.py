@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from dart_assets.dart.client import DartClient
 from dart_assets.dart.errors import DailyBudgetExhaustedError, QuotaExceededError
 from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
+from dart_assets.ingestion.resources import DartResource, WarehouseResource
 from dart_assets.settings import get_settings
 from dart_assets.validation.quarantine import Quarantined
 from dart_assets.warehouse.loaders import LoadResult, PartitionStats
@@ -177,6 +178,28 @@ def _warn_if_budget_short(context: dg.AssetExecutionContext, engine: sa.Engine, 
 
 
 def run_partitions(
+    context: dg.AssetExecutionContext,
+    dart: DartResource,
+    warehouse: WarehouseResource,
+    *,
+    asset_key: dg.AssetKey,
+    units: Sequence[Sequence[str]],
+    load_unit: Callable[[DartClient, sa.Engine, Sequence[str]], Iterable[PartitionLoad]],
+) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
+    """The body of a DART-facing asset: one client for the run, `units` loaded in order."""
+    engine = warehouse.engine()
+    with dart.client(engine) as client:
+        yield from _walk(
+            context,
+            asset_key=asset_key,
+            units=units,
+            load_unit=lambda unit: load_unit(client, engine, unit),
+            client=client,
+            engine=engine,
+        )
+
+
+def _walk(
     context: dg.AssetExecutionContext,
     *,
     asset_key: dg.AssetKey,
