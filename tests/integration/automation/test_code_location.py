@@ -68,3 +68,17 @@ def test_dagster_cli_loads_the_code_location(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "All code locations passed validation" in done.stderr + done.stdout
+
+
+def test_pipeline_jobs_backfill_in_single_runs(repo: dg.RepositoryDefinition) -> None:
+    """A year of dart_daily partitions is one run: Dagster falls back to one run per partition
+    (with a warning) as soon as one asset in the job lacks a single-run policy."""
+    for name in ("dart_daily", "dart_weekly"):
+        job = repo.get_job(name)
+        graph = job.asset_layer.asset_graph
+        policies = {
+            graph.get(key).backfill_policy
+            for key in job.asset_layer.selected_asset_keys
+            if graph.get(key).is_partitioned
+        }
+        assert policies == {dg.BackfillPolicy.single_run()}, (name, policies)
