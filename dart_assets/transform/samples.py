@@ -60,19 +60,14 @@ def web_list_rows() -> list[dict]:
     rows = []
     with WEB_LIST_CSV.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            corp_code, stock_code = _web_corp(row["corp_name"])
             rows.append(
-                {
-                    "rcept_no": row["rcept_no"],
-                    "corp_code": corp_code,
-                    "corp_name": row["corp_name"],
-                    "stock_code": stock_code,
-                    "corp_cls": _WEB_CLS[row["corp_cls_label"]],
-                    "report_nm": row["report_nm"],
-                    "flr_nm": row["flr_nm"],
-                    "rcept_dt": datetime.strptime(row["rcept_dt"], "%Y.%m.%d").date(),
-                    "rm": row["rm"],
-                }
+                _named_corp_row(
+                    row,
+                    corp_cls=_WEB_CLS[row["corp_cls_label"]],
+                    flr_nm=row["flr_nm"],
+                    rcept_dt=datetime.strptime(row["rcept_dt"], "%Y.%m.%d").date(),
+                    rm=row["rm"],
+                )
             )
     return rows
 
@@ -84,26 +79,38 @@ def _web_corp(name: str) -> tuple[str, str | None]:
     return _corp_codes_by_name().get(name) or (f"99{zlib.crc32(name.encode()) % 1_000_000:06d}", None)
 
 
+def _named_corp_row(row: dict[str, str], *, corp_cls: str, flr_nm: str, rcept_dt: date, rm: str) -> dict:
+    """A disclosure row from an export that names the company but gives no corp_code: the codes
+    come from _web_corp, the fields each export spells its own way from the caller."""
+    corp_code, stock_code = _web_corp(row["corp_name"])
+    return {
+        "rcept_no": row["rcept_no"],
+        "corp_code": corp_code,
+        "corp_name": row["corp_name"],
+        "stock_code": stock_code,
+        "corp_cls": corp_cls,
+        "report_nm": row["report_nm"],
+        "flr_nm": flr_nm,
+        "rcept_dt": rcept_dt,
+        "rm": rm,
+    }
+
+
 def dartnotice_rows() -> list[dict]:
     """99 real titles (2020-01..2025-07) with receipt numbers and dates, trailing spaces kept."""
     rows = []
     with (DATA_DIR / "dartnotice_titles.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            corp_code, stock_code = _web_corp(row["corp_name"])
             rows.append(
-                {
-                    "rcept_no": row["rcept_no"],
-                    "corp_code": corp_code,
-                    "corp_name": row["corp_name"],
-                    "stock_code": stock_code,
+                _named_corp_row(
+                    row,
                     # The export has no market: KIND's channel digit (9th of rcept_no) tells the
                     # KOSPI (8) and KOSDAQ (9) desks apart; anything else is recorded as other.
-                    "corp_cls": {"8": "Y", "9": "K"}.get(row["rcept_no"][8], "E"),
-                    "report_nm": row["report_nm"],
-                    "flr_nm": row["corp_name"],
-                    "rcept_dt": datetime.strptime(row["rcept_dt_yy_mm_dd"], "%y/%m/%d").date(),
-                    "rm": "",
-                }
+                    corp_cls={"8": "Y", "9": "K"}.get(row["rcept_no"][8], "E"),
+                    flr_nm=row["corp_name"],
+                    rcept_dt=datetime.strptime(row["rcept_dt_yy_mm_dd"], "%y/%m/%d").date(),
+                    rm="",
+                )
             )
     return rows
 
