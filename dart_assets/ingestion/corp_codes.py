@@ -7,15 +7,12 @@ changed and logs each `modify_date` change in dart_raw.corp_code_changes.
 import time
 from collections.abc import Iterator
 
-import dagster as dg
 import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
 from dart_assets.dart.quota import seoul_today
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DART_API_POOL
-from dart_assets.ingestion.policies import DART_RETRY_POLICY
-from dart_assets.ingestion.resources import DartResource, WarehouseResource
-from dart_assets.ingestion.runs import PartitionLoad, calls_since, commit_partition, run_partitions
+from dart_assets.ingestion.partitions import CORP_CODES_KEY
+from dart_assets.ingestion.runs import PartitionLoad, calls_since, commit_partition, dart_asset
 from dart_assets.validation.quarantine import split_valid
 from dart_assets.validation.schemas import CorpCodeFrame, corp_codes_frame, model_schema
 from dart_assets.warehouse.loaders import PartitionStats, load_corp_codes
@@ -46,22 +43,9 @@ def load_all(client: DartClient, engine: sa.Engine, *, run_id: str) -> Iterator[
     )
 
 
-@dg.asset(
-    key=CORP_CODES_KEY,
-    pool=DART_API_POOL,
-    retry_policy=DART_RETRY_POLICY,
-    group_name="dart_raw",
-    kinds={"python", "postgres"},
+corp_codes = dart_asset(
+    CORP_CODES_KEY,
     description="The company master (corpCode.xml): corp_code, names, stock_code (NULL when unlisted), modify_date.",
+    units=lambda _context: [[ALL]],
+    load_unit=lambda client, engine, _unit, *, run_id: load_all(client, engine, run_id=run_id),
 )
-def corp_codes(
-    context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
-) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    yield from run_partitions(
-        context,
-        dart,
-        warehouse,
-        asset_key=CORP_CODES_KEY,
-        units=[[ALL]],
-        load_unit=lambda client, engine, _unit: load_all(client, engine, run_id=context.run_id),
-    )

@@ -22,6 +22,7 @@ from dart_assets.validation.checks import (
     no_duplicate_keys_check,
     quarantine_rate_check,
 )
+from dart_assets.validation.schemas import ACCOUNT_KEY
 
 ASSET_CHECKS = [
     no_duplicate_keys_check(
@@ -32,7 +33,7 @@ ASSET_CHECKS = [
     no_duplicate_keys_check(
         FINANCIAL_ACCOUNTS_KEY,
         "dart_raw.financial_accounts",
-        ["rcept_no", "fs_div", "sj_div", "account_nm", "ord"],
+        ACCOUNT_KEY,
         date_column="week_start",
         partitions_def=WEEKLY_PARTITIONS,
     ),

@@ -16,14 +16,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DART_API_POOL, DISCLOSURES_KEY
-from dart_assets.ingestion.policies import DART_RETRY_POLICY
-from dart_assets.ingestion.resources import DartResource, WarehouseResource
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY
 from dart_assets.ingestion.runs import (
     PartitionLoad,
     calls_since,
     commit_partition,
-    run_partitions,
+    dart_asset,
     split_count,
     split_total,
 )
@@ -106,27 +104,14 @@ def load_window(
         )
 
 
-@dg.asset(
-    key=DISCLOSURES_KEY,
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DART_API_POOL,
-    retry_policy=DART_RETRY_POLICY,
-    group_name="dart_raw",
-    kinds={"python", "postgres"},
+disclosures = dart_asset(
+    DISCLOSURES_KEY,
     description=(
         "Every DART filing of the day (list.json, all markets), keyed by rcept_no; rm updated when "
         "DART adds 정/철 later. Invalid rows go to dart_ops.quarantine with their reasons."
     ),
+    units=lambda context: windows(context.partition_keys),
+    load_unit=load_window,
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def disclosures(
-    context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
-) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    yield from run_partitions(
-        context,
-        dart,
-        warehouse,
-        asset_key=DISCLOSURES_KEY,
-        units=windows(context.partition_keys),
-        load_unit=lambda client, engine, days: load_window(client, engine, days, run_id=context.run_id),
-    )

@@ -17,14 +17,11 @@ import sqlalchemy as sa
 
 from dart_assets.dart.client import DartClient
 from dart_assets.ingestion.partitions import (
-    DART_API_POOL,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
     WEEKLY_PARTITIONS,
 )
-from dart_assets.ingestion.policies import DART_RETRY_POLICY
-from dart_assets.ingestion.resources import DartResource, WarehouseResource
-from dart_assets.ingestion.runs import PartitionLoad, calls_since, commit_partition, run_partitions
+from dart_assets.ingestion.runs import PartitionLoad, calls_since, commit_partition, dart_asset
 from dart_assets.validation.quarantine import split_valid
 from dart_assets.validation.schemas import ACCOUNT_KEY, FinancialAccountFrame, financial_accounts_frame, model_schema
 from dart_assets.warehouse.loaders import PartitionStats, load_financial_accounts
@@ -105,28 +102,15 @@ def load_week(client: DartClient, engine: sa.Engine, week: str, *, run_id: str) 
     )
 
 
-@dg.asset(
-    key=FINANCIAL_ACCOUNTS_KEY,
-    partitions_def=WEEKLY_PARTITIONS,
-    deps=[DISCLOSURES_KEY],  # daily -> weekly: the week's seven day partitions
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DART_API_POOL,
-    retry_policy=DART_RETRY_POLICY,
-    group_name="dart_raw",
-    kinds={"python", "postgres"},
+financial_accounts = dart_asset(
+    FINANCIAL_ACCOUNTS_KEY,
     description=(
         "Key BS/IS accounts (fnlttMultiAcnt, CFS and OFS) of the periodic reports filed in the week, "
         "amounts as exact numerics."
     ),
+    units=lambda context: [[week] for week in context.partition_keys],
+    load_unit=lambda client, engine, unit, *, run_id: load_week(client, engine, unit[0], run_id=run_id),
+    partitions_def=WEEKLY_PARTITIONS,
+    deps=[DISCLOSURES_KEY],  # daily -> weekly: the week's seven day partitions
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def financial_accounts(
-    context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
-) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    yield from run_partitions(
-        context,
-        dart,
-        warehouse,
-        asset_key=FINANCIAL_ACCOUNTS_KEY,
-        units=[[week] for week in context.partition_keys],
-        load_unit=lambda client, engine, unit: load_week(client, engine, unit[0], run_id=context.run_id),
-    )

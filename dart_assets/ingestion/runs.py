@@ -12,8 +12,6 @@ own. What this module adds around that walk:
   duration) and totals for the run.
 """
 
-from __future__ import annotations
-
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +25,8 @@ import sqlalchemy as sa
 from dart_assets.dart.client import DartClient
 from dart_assets.dart.errors import DailyBudgetExhaustedError, QuotaExceededError
 from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
+from dart_assets.ingestion.partitions import DART_API_POOL
+from dart_assets.ingestion.policies import DART_RETRY_POLICY
 from dart_assets.ingestion.resources import DartResource, WarehouseResource
 from dart_assets.settings import get_settings
 from dart_assets.validation.quarantine import Quarantined
@@ -177,26 +177,45 @@ def _warn_if_budget_short(context: dg.AssetExecutionContext, engine: sa.Engine, 
         )
 
 
-def run_partitions(
-    context: dg.AssetExecutionContext,
-    dart: DartResource,
-    warehouse: WarehouseResource,
+def dart_asset(
+    key: dg.AssetKey,
     *,
-    asset_key: dg.AssetKey,
-    units: Sequence[Sequence[str]],
-    load_unit: Callable[[DartClient, sa.Engine, Sequence[str]], Iterable[PartitionLoad]],
-) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-    """The body of a DART-facing asset: one client for the run, `units` loaded in order."""
-    engine = warehouse.engine()
-    with dart.client(engine) as client:
-        yield from _walk(
-            context,
-            asset_key=asset_key,
-            units=units,
-            load_unit=lambda unit: load_unit(client, engine, unit),
-            client=client,
-            engine=engine,
-        )
+    description: str,
+    units: Callable[[dg.AssetExecutionContext], Sequence[Sequence[str]]],
+    load_unit: Callable[..., Iterable[PartitionLoad]],
+    **asset_args: Any,
+) -> dg.AssetsDefinition:
+    """A DART-facing asset: the DART pool and retry policy, one client for the run, `units` of
+    partition keys walked in order by `load_unit(client, engine, unit, run_id=...)`.
+
+    `asset_args` are the asset's own (partitions_def, backfill_policy, deps); the op is named
+    after the key, as `@dg.asset(key=...)` names it.
+    """
+
+    @dg.asset(
+        key=key,
+        pool=DART_API_POOL,
+        retry_policy=DART_RETRY_POLICY,
+        group_name="dart_raw",
+        kinds={"python", "postgres"},
+        description=description,
+        **asset_args,
+    )
+    def _asset(
+        context: dg.AssetExecutionContext, dart: DartResource, warehouse: WarehouseResource
+    ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
+        engine = warehouse.engine()
+        with dart.client(engine) as client:
+            yield from _walk(
+                context,
+                asset_key=key,
+                units=units(context),
+                load_unit=lambda unit: load_unit(client, engine, unit, run_id=context.run_id),
+                client=client,
+                engine=engine,
+            )
+
+    return _asset
 
 
 def _walk(
