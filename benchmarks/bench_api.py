@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import threading
 import time
 from datetime import date, timedelta
 
 import httpx
-import pgserver
 import sqlalchemy as sa
 import uvicorn
 
+from benchmarks.common import scratch_postgres, table, table_row
 from dart_assets.api.app import create_app
 from dart_assets.api.keys import create_api_key
-from dart_assets.warehouse.embedded import to_sqlalchemy_url
-from dart_assets.warehouse.migrate import upgrade
 
 FIXTURE = """
 create schema if not exists dart_marts;
@@ -60,10 +57,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
     parser.add_argument("--per-day", type=int, default=2000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="dart_fg_bench_api_", dir="/tmp") as tmp:
-        pg = pgserver.get_server(tmp, cleanup_mode="stop")
-        url = to_sqlalchemy_url(pg.get_uri())
-        upgrade(url)
+    with scratch_postgres() as url:
         engine = sa.create_engine(url, pool_size=8)
         t0 = time.perf_counter()
         with engine.begin() as conn:
@@ -81,7 +75,8 @@ def main() -> None:
             "fear-greed (1 year)": f"/api/dart/fear-greed?from={day - timedelta(days=365)}&to={day}",
             "fear-greed/latest": "/api/dart/fear-greed/latest",
         }
-        print(f"\n| endpoint | requests | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|")
+        print()
+        print("\n".join(table(("endpoint", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms"))))
         with httpx.Client(base_url="http://127.0.0.1:8765", headers={"X-API-Key": key}) as client:
             for name, path in endpoints.items():
                 client.get(path).raise_for_status()  # warm-up
@@ -91,11 +86,10 @@ def main() -> None:
                     client.get(path).raise_for_status()
                     samples.append((time.perf_counter() - t) * 1000)
                 q = statistics.quantiles(samples, n=100)
-                print(f"| {name} | {len(samples)} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} | {max(samples):.1f} |")
+                print(table_row((name, len(samples), f"{q[49]:.1f}", f"{q[94]:.1f}", f"{q[98]:.1f}", f"{max(samples):.1f}")))
         server.should_exit = True
         thread.join(timeout=10)
         engine.dispose()
-        pg.cleanup()
 
 
 if __name__ == "__main__":

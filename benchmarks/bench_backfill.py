@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import re
 import resource
 import socket
 import subprocess
@@ -26,14 +24,14 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date
 
 import exchange_calendars as xcals
 import httpx
 import sqlalchemy as sa
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from benchmarks.common import RESULTS, measured_on, scratch_postgres, table, write_section
+
 KEY = "c" * 40  # the simulator accepts any 40-character key
 LAST_DAY = date(2025, 12, 30)  # last XKRX session of 2025
 DART_DAILY_LIMIT = 20_000
@@ -77,24 +75,9 @@ def simulator(volume: int) -> Iterator[str]:
         proc.wait(timeout=15)
 
 
-@contextmanager
-def database() -> Iterator[str]:
-    """A fresh embedded PostgreSQL for the run, deleted afterwards."""
-    import pgserver
-
-    from dart_assets.warehouse.embedded import to_sqlalchemy_url
-
-    data_dir = tempfile.mkdtemp(prefix="dart_fg_bench_pg_", dir="/tmp")
-    server = pgserver.get_server(data_dir, cleanup_mode="delete")
-    try:
-        yield to_sqlalchemy_url(server.get_uri())
-    finally:
-        server.cleanup()
-
-
 def run(days: int, volume: int, rps: float) -> dict:
     first, last, sessions = business_days(days)
-    with database() as url, simulator(volume) as base, tempfile.TemporaryDirectory(prefix="dart_fg_bench_") as home:
+    with scratch_postgres(migrate=False) as url, simulator(volume) as base, tempfile.TemporaryDirectory(prefix="dart_fg_bench_") as home:
         os.environ.update(
             DATABASE_URL=url,
             DART_API_BASE_URL=base,
@@ -142,19 +125,8 @@ def run(days: int, volume: int, rps: float) -> dict:
     }
 
 
-def _cpu() -> str:
-    try:
-        model = next(
-            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = platform.processor() or "unknown CPU"
-    return f"{os.cpu_count()} CPU ({model})"
-
-
 def section(r: dict) -> str:
     per_1000 = r["calls"] / r["rows"] * 1000 if r["rows"] else float("nan")
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
         [
             "## Backfill",
@@ -162,19 +134,24 @@ def section(r: dict) -> str:
             f"`python -m benchmarks.bench_backfill --days {r['sessions']}`: `dart_raw/disclosures` for {r['sessions']} XKRX "
             f"business days ({r['first']}..{r['last']}, {r['partitions']} daily partitions with weekends and holidays) "
             f"as one Dagster run (single-run backfill policy), from the bundled simulator at ~{r['volume']:,} filings "
-            f"per business day over HTTP on 127.0.0.1, into a fresh embedded PostgreSQL 16. Measured {when} on "
-            f"{_cpu()}, Python {platform.python_version()}, Linux {platform.release()}, shared with other work.",
+            f"per business day over HTTP on 127.0.0.1, into a fresh embedded PostgreSQL 16. {measured_on()}",
             "",
-            "| metric | value |",
-            "|---|---|",
-            f"| outcome | {'success' if r['success'] else 'FAILED'} |",
-            f"| wall time | {r['wall_s']:.0f} s ({r['wall_s'] / 60:.1f} min; goal < 15 min) |",
-            f"| disclosures stored | {r['rows']:,} (quarantined {r['quarantined']}) |",
-            f"| list.json calls | {r['calls']:,} ({r['retries']} retries) |",
-            f"| calls per 1,000 disclosures | {per_1000:.2f} (floor 10 at 100 rows a page) |",
-            f"| daily quota | {r['calls']:,} of one key's {r['budget']:,} budget (DART allows {DART_DAILY_LIMIT:,}): "
-            f"{'inside' if r['calls'] <= r['budget'] else 'OVER'} |",
-            f"| peak memory (RSS of the run's process) | {r['peak_rss_mib']:.0f} MiB |",
+            *table(
+                ("metric", "value"),
+                [
+                    ("outcome", "success" if r["success"] else "FAILED"),
+                    ("wall time", f"{r['wall_s']:.0f} s ({r['wall_s'] / 60:.1f} min; goal < 15 min)"),
+                    ("disclosures stored", f"{r['rows']:,} (quarantined {r['quarantined']})"),
+                    ("list.json calls", f"{r['calls']:,} ({r['retries']} retries)"),
+                    ("calls per 1,000 disclosures", f"{per_1000:.2f} (floor 10 at 100 rows a page)"),
+                    (
+                        "daily quota",
+                        f"{r['calls']:,} of one key's {r['budget']:,} budget (DART allows {DART_DAILY_LIMIT:,}): "
+                        f"{'inside' if r['calls'] <= r['budget'] else 'OVER'}",
+                    ),
+                    ("peak memory (RSS of the run's process)", f"{r['peak_rss_mib']:.0f} MiB"),
+                ],
+            ),
             "",
             f"- Client rate ceiling {r['rps']:g} requests/s ({r['rps'] * 60:.0f}/min, under the ~1,000/min at which DART "
             f"blocks an IP): the calls alone take {r['calls'] / r['rps']:.0f} s of the wall time, the rest is validation "
@@ -187,14 +164,6 @@ def section(r: dict) -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) the "## Backfill" section of RESULTS.md, leaving other sections alone."""
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Backfill\n.*?(?=^## |\Z)", re.S | re.M)
-    updated = pattern.sub(lambda _m: text + "\n", current) if pattern.search(current) else current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=250, help="business days to backfill (default 250)")
@@ -205,7 +174,7 @@ def main() -> None:
     text = section(run(args.days, args.volume, args.rps))
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section("Backfill", text)
         print(f"written to {RESULTS}")
 
 

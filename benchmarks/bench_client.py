@@ -15,23 +15,21 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import platform
 import re
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date
 
 import httpx
 
+from benchmarks.common import RESULTS, measured_on, table, table_row, write_section
 from dart_assets.dart import DartClient
 from dart_assets.dart.redaction import redact
 from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
 
 KEY = "b" * 40  # the simulator accepts any 40-character key
 DART_BASE = "https://opendart.fss.or.kr/api"
-RESULTS = Path(__file__).with_name("RESULTS.md")
 QUIET_DAY = date(2026, 9, 15)
 INJECT_DAYS = {"dart-fg": date(2026, 9, 16), "OpenDartReader": date(2026, 9, 17)}
 
@@ -151,25 +149,18 @@ def run(volume: int) -> list[dict]:
 
 # ---------------------------------------------------------------- report
 
-HEADER = ("| client | scenario | list.json calls (5xx) | retries | wall s | peak MiB | rows / expected | missing | duplicates | outcome |\n"
-          "|---|---|---|---|---|---|---|---|---|---|")
+HEADER = "\n".join(
+    table(("client", "scenario", "list.json calls (5xx)", "retries", "wall s", "peak MiB", "rows / expected", "missing", "duplicates", "outcome"))
+)
 
 
 def _row(r: dict) -> str:
     outcome = "complete" if not r["error"] and not r["missing"] and not r["duplicates"] else (r["error"] or "incomplete")
     outcome = re.sub(r"\s+", " ", outcome)[:90].replace("|", "/")
-    return (f"| {r['client']} | {r['scenario']} | {r['calls']} ({r['failed_calls']}) | {r['retries']} | {r['wall_s']:.2f} | "
-            f"{r['peak_mib']:.1f} | {r['rows']} / {r['expected']} | {r['missing']} | {r['duplicates']} | {outcome} |")
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return table_row((
+        r["client"], r["scenario"], f"{r['calls']} ({r['failed_calls']})", r["retries"], f"{r['wall_s']:.2f}",
+        f"{r['peak_mib']:.1f}", f"{r['rows']} / {r['expected']}", r["missing"], r["duplicates"], outcome,
+    ))  # fmt: skip
 
 
 def section(rows: list[dict], volume: int) -> str:
@@ -178,8 +169,7 @@ def section(rows: list[dict], volume: int) -> str:
         "## Client",
         "",
         f"`python -m benchmarks.bench_client`: one simulated day of {volume:,} disclosures (list.json, page_count=100, "
-        f"floor {-(-volume // 100)} calls) on the bundled simulator over real HTTP on 127.0.0.1. "
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, shared with other work.",
+        f"floor {-(-volume // 100)} calls) on the bundled simulator over real HTTP on 127.0.0.1. {measured_on()}",
         "",
         HEADER,
         *(_row(r) for r in rows),
@@ -199,14 +189,6 @@ def section(rows: list[dict], volume: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) the "## Client" section of RESULTS.md, leaving other sections alone."""
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Client\n.*?(?=^## |\Z)", re.S | re.M)
-    updated = pattern.sub(lambda _: text + "\n", current) if pattern.search(current) else current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volume", type=int, default=2000)
@@ -218,7 +200,7 @@ def main() -> None:
     print()
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section("Client", text)
         print(f"written to {RESULTS}")
 
 

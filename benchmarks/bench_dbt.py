@@ -16,7 +16,8 @@ from itertools import cycle, islice
 
 import sqlalchemy as sa
 
-from benchmarks.classification_report import dbt_or_fail, machine, scratch_warehouse, write_subsection
+from benchmarks.classification_report import dbt_or_fail, write_subsection
+from benchmarks.common import measured_on, scratch_postgres, table
 from dart_assets.transform import samples
 from dart_assets.transform.project import DAILY_SELECT, build_args, window_vars
 
@@ -39,7 +40,7 @@ def node_seconds(run_results: dict, kind: str = "") -> float:
 
 def run(n: int) -> dict:
     history = samples.all_recorded_rows()
-    with scratch_warehouse() as url:
+    with scratch_postgres() as url:
         engine = sa.create_engine(url)
         samples.load_disclosures(engine, history)
         samples.load_financials(engine)
@@ -83,7 +84,7 @@ def run(n: int) -> dict:
 
 def section(r: dict) -> str:
     rows = [
-        f"| {name} | {wall:.1f} | {node_seconds(results):.1f} | {node_seconds(results, 'seed.'):.1f} | {len(results['results'])} |"
+        (name, f"{wall:.1f}", f"{node_seconds(results):.1f}", f"{node_seconds(results, 'seed.'):.1f}", len(results["results"]))
         for name, (wall, results) in r["steps"].items()
     ]
     partition = sum(wall for name, (wall, _) in r["steps"].items() if "again" not in name)
@@ -91,11 +92,9 @@ def section(r: dict) -> str:
         [
             f"`python -m benchmarks.bench_dbt`: one daily partition of {r['n']:,} disclosures (real titles re-filed on "
             f"{DAY}), on top of {r['history']:,} real filings at their own dates, in a scratch embedded PostgreSQL 16. "
-            f"{machine()}",
+            f"{measured_on()}",
             "",
-            "| step | wall s | dbt node s (2 threads) | of which seeds | nodes (models, seeds, tests) |",
-            "|---|---|---|---|---|",
-            *rows,
+            *table(("step", "wall s", "dbt node s (2 threads)", "of which seeds", "nodes (models, seeds, tests)"), rows),
             "",
             f"- **One partition end to end: {partition:.1f} s** (daily models + the unpartitioned models downstream, the "
             "two dbt invocations of the `dart_daily` job after ingestion; goal: well under a minute). "

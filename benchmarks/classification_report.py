@@ -10,40 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import re
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from benchmarks.common import RESULTS, measured_on, scratch_postgres, table
 from dart_assets.transform import samples
 from dart_assets.transform.project import build_args, run_dbt
-from dart_assets.warehouse.migrate import upgrade
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTION = "dbt"
-
-
-@contextmanager
-def scratch_warehouse() -> Iterator[str]:
-    """A fresh migrated embedded PostgreSQL, deleted afterwards (never the user's warehouse)."""
-    import pgserver
-
-    from dart_assets.warehouse.embedded import to_sqlalchemy_url
-
-    server = pgserver.get_server(tempfile.mkdtemp(prefix="dart_fg_bench_dbt_", dir="/tmp"), cleanup_mode="delete")
-    try:
-        url = to_sqlalchemy_url(server.get_uri())
-        upgrade(url)
-        yield url
-    finally:
-        server.cleanup()
 
 
 def dbt_or_fail(args: list[str], url: str) -> tuple[float, dict]:
@@ -55,17 +33,6 @@ def dbt_or_fail(args: list[str], url: str) -> tuple[float, dict]:
         if result.returncode != 0:
             raise SystemExit(f"dbt {' '.join(args)} failed:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
         return elapsed, json.loads((Path(target) / "run_results.json").read_text())
-
-
-def machine() -> str:
-    try:
-        model = next(
-            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = platform.processor() or "unknown CPU"
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return f"Measured {when} on {os.cpu_count()} CPU ({model}), Python {platform.python_version()}, Linux {platform.release()}, shared with other work."
 
 
 def write_subsection(title: str, text: str) -> None:
@@ -118,7 +85,7 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
         f"`python -m benchmarks.classification_report`: {n_loaded:,} recorded real filings (every file of "
         "dart_assets/simulator/data with titles: 110 large caps 2025-03..2026-03, all 502 filings of 2022-01-03, "
         "와이지-원 2016-2025, DartNotice titles, the watch-list sample) through dbt up to "
-        f"disclosure_impact_scores. {machine()}",
+        f"disclosure_impact_scores. {measured_on()}",
         "",
         f"- **Classified: {classified:,} of {total:,} = {share:.2%}** (goal >= 97%); routine {routine:,} "
         f"({routine / total:.1%}), scored events {total - routine - (total - classified):,}.",
@@ -133,13 +100,9 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
         + " / ".join(f"{float(v):.1f}" for v in pct)
         + ".",
         "",
-        "| impact score | filings |",
-        "|---|---|",
-        *[f"| {b} | {n:,} |" for b, n in buckets],
+        *table(("impact score", "filings"), [(b, f"{n:,}") for b, n in buckets]),
         "",
-        "| event type | filings | mean score |",
-        "|---|---|---|",
-        *[f"| {t} | {n:,} | {s} |" for t, n, s in by_type],
+        *table(("event type", "filings", "mean score"), [(t, f"{n:,}", s) for t, n, s in by_type]),
     ]
     return "\n".join(lines)
 
@@ -149,7 +112,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     rows = samples.all_recorded_rows()
-    with scratch_warehouse() as url:
+    with scratch_postgres() as url:
         engine = sa.create_engine(url)
         samples.load_disclosures(engine, rows)
         dbt_or_fail(build_args() + ["--select", "+disclosure_impact_scores"], url)
