@@ -1,13 +1,11 @@
 """Dagster definitions of the automation concern (merged in dart_assets/definitions.py).
 
 Schedules, the run sensors' re-drive targets and the freshness policies refer to the pipeline
-jobs and assets by name. `defs` holds all of it; `with_automation` merges it into the other
-concerns' definitions, keeping only the schedules and re-drive sensors whose job exists there
-(with a warning), so the code location still loads while a job is missing.
+jobs and assets by name. `with_automation` refuses a pipeline that lacks one of those jobs:
+dropping its schedule instead would silently switch automation off (a misspelt job name would
+stop the daily load without anyone noticing), so the code location fails to load and says which
+job is missing.
 """
-
-import warnings
-from collections.abc import Iterable
 
 import dagster as dg
 
@@ -17,23 +15,26 @@ from dart_assets.automation.schedules import PIPELINE_JOBS, PIPELINE_SCHEDULES, 
 from dart_assets.automation.sensors import ALERT_SENSORS, make_redrive_sensor
 
 
-def build_defs(job_names: Iterable[str] = SCHEDULED_JOBS) -> dg.Definitions:
-    """Automation for the given jobs (all of them by default)."""
-    jobs = set(job_names)
+def build_defs() -> dg.Definitions:
+    """Schedules, alert and re-drive sensors, and the retention job (no pipeline jobs)."""
     return dg.Definitions(
-        schedules=[s for s in PIPELINE_SCHEDULES if s.job_name in jobs] + [retention_daily],
-        sensors=[*ALERT_SENSORS, *(make_redrive_sensor(j) for j in PIPELINE_JOBS if j in jobs)],
+        schedules=[*PIPELINE_SCHEDULES, retention_daily],
+        sensors=[*ALERT_SENSORS, *(make_redrive_sensor(job) for job in PIPELINE_JOBS)],
         jobs=[retention],
     )
 
 
 def with_automation(pipeline: dg.Definitions) -> dg.Definitions:
-    """The pipeline's definitions plus automation, with freshness policies on its assets."""
+    """The pipeline's definitions plus automation, with freshness policies on its assets.
+
+    Raises ValueError naming the scheduled jobs the pipeline does not define; Dagster itself
+    would only notice when the repository is first resolved.
+    """
     present = {job.name for job in pipeline.jobs or []}
     missing = sorted(set(SCHEDULED_JOBS) - present)
     if missing:
-        warnings.warn(f"dart-fg automation: jobs {missing} are not defined; their schedules and re-drives are off")
-    return apply_freshness_policies(dg.Definitions.merge(pipeline, build_defs(present)))
-
-
-defs = build_defs()
+        raise ValueError(
+            f"dart-fg automation: jobs {missing} are scheduled but not defined by the pipeline "
+            f"(defined: {sorted(present)})"
+        )
+    return apply_freshness_policies(dg.Definitions.merge(pipeline, build_defs()))

@@ -1,4 +1,4 @@
-"""The automation definitions: on by default, loadable without the jobs, complete with them."""
+"""The automation definitions: on by default, complete with every job, refused without one."""
 
 import dagster as dg
 import pytest
@@ -62,14 +62,19 @@ def test_merged_with_all_jobs_loads_everything() -> None:
     assert repo.asset_graph.get(DISCLOSURES_KEY).freshness_policy is not None
 
 
-def test_missing_job_switches_off_only_its_automation() -> None:
-    with pytest.warns(UserWarning, match="dart_daily"):
-        defs = with_automation(_stub_pipeline(("dart_weekly", "dart_corp_codes", "dart_source_freshness")))
-    repo = defs.get_repository_def()  # loads: nothing targets the missing job
-    names = {s.name for s in repo.schedule_defs}
-    assert "dart_weekly_sunday" in names and "dart_daily_evening" not in names
-    assert "dart_daily_dead_letter_redrive" not in {s.name for s in repo.sensor_defs}
-    assert "run_failure_alerts" in {s.name for s in repo.sensor_defs}
+@pytest.mark.parametrize("missing", SCHEDULED_JOBS)
+def test_missing_job_fails_at_load_naming_it(missing: str) -> None:
+    present = tuple(job for job in SCHEDULED_JOBS if job != missing)
+    with pytest.raises(ValueError, match=rf"\['{missing}'\] are scheduled but not defined"):
+        with_automation(_stub_pipeline(present))
+
+
+def test_misspelt_job_fails_at_load() -> None:
+    renamed = dg.define_asset_job("dart_dialy", selection=dg.AssetSelection.assets(DISCLOSURES_KEY))
+    pipeline = _stub_pipeline(tuple(job for job in SCHEDULED_JOBS if job != "dart_daily"))
+    pipeline = dg.Definitions.merge(pipeline, dg.Definitions(jobs=[renamed]))
+    with pytest.raises(ValueError, match="dart_daily"):
+        with_automation(pipeline)
 
 
 def test_dart_facing_assets_retry_with_exponential_backoff_and_jitter() -> None:
