@@ -18,7 +18,7 @@ BENCHMARKS: tuple[tuple[str, ...], ...] = (
     ("bench_backfill", "--days", "10", "--volume", "300", "--no-write"),
     ("classification_report", "--no-write"),
     ("bench_dbt", "--disclosures", "500", "--no-write"),
-    ("bench_api", "--requests", "50", "--per-day", "200"),
+    ("bench_api", "--requests", "50", "--per-day", "200", "--no-write"),
 )
 
 
