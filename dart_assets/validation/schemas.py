@@ -156,7 +156,9 @@ def disclosure_schema(first_day: date, last_day: date) -> pa.DataFrameSchema:
     schema = model_schema(DisclosureFrame)
     low, high = first_day.strftime("%Y%m%d"), last_day.strftime("%Y%m%d")
     in_partition = pa.Check(
-        lambda s: (s >= low) & (s <= high),
+        # Element by element: a non-string value fails its own row; a vectorised comparison
+        # would raise, and Pandera would then fail the whole column (every row quarantined).
+        lambda s: s.map(lambda v: isinstance(v, str) and low <= v <= high).astype(bool),
         error=f"rcept_dt outside the partition {first_day.isoformat()}..{last_day.isoformat()}",
     )
     column = schema.columns["rcept_dt"]

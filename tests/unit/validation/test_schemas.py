@@ -104,6 +104,14 @@ def test_partition_window_bounds_rcept_dt() -> None:
     assert len(valid) == 1 and [q.record_key for q in quarantined] == ["20250721900124"]
 
 
+def test_a_non_string_rcept_dt_quarantines_its_row_only() -> None:
+    # A number where DART sends text must not make the window check raise for the whole column.
+    rows = [filing(), filing(rcept_no="20250721900124", rcept_dt=20250721), filing(rcept_no="20250721900125")]
+    valid, quarantined = split(rows)
+    assert list(valid["rcept_no"]) == ["20250721900123", "20250721900125"]
+    assert [q.position for q in quarantined] == [1] and "rcept_dt" in quarantined[0].reason
+
+
 def test_corp_codes_blank_stock_code_is_null() -> None:
     rows = [
         {"corp_code": "00126380", "corp_name": "삼성전자", "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD",
