@@ -351,7 +351,9 @@ class DartClient:
                 )
             except httpx.TimeoutException as exc:
                 error = TransportError(endpoint, f"timed out ({type(exc).__name__})")
-            except httpx.TransportError as exc:
+            except httpx.DecodingError as exc:  # a body garbled in its content encoding
+                error = MalformedResponseError(endpoint, redact(f"{type(exc).__name__}: {exc}", self._keys))
+            except httpx.RequestError as exc:
                 error = TransportError(endpoint, redact(f"{type(exc).__name__}: {exc}", self._keys))
             else:
                 http_status = response.status_code

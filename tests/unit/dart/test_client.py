@@ -68,10 +68,12 @@ def test_bad_list_arguments_fail_before_any_call(fake, make_client, bad):
         lambda kit: kit.status("900"),
         lambda kit: httpx.Response(503, text="busy"),
         lambda kit: httpx.Response(200, text='{"status": "000", "list": [tru'),
+        # built when served: httpx decodes the body as the response is made
+        lambda kit: lambda request: httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"not gzip"),
         lambda kit: httpx.ReadTimeout("timed out"),
         lambda kit: httpx.ConnectError("connection refused"),
     ],
-    ids=["800", "900", "http503", "malformed", "timeout", "connect"],
+    ids=["800", "900", "http503", "malformed", "bad-encoding", "timeout", "connect"],
 )
 def test_outages_are_retried(fake, make_client, kit, fault):
     fake.script = [fault(kit), fault(kit)]
