@@ -21,10 +21,10 @@
     ({{ column }} >= date '{{ bounds[0] }}' - {{ lookback_days }} and {{ column }} < date '{{ bounds[1] }}')
 {%- endmacro %}
 
-{#- The filter of a model reading only its own partition window: incremental runs see the window,
-    a full refresh (or first build) sees every row. -#}
-{% macro partition_window_filter(column) -%}
+{#- The filter of a model reading only its own partition window (plus lookback_days of history
+    before it): incremental runs see the window, a full refresh (or first build) sees every row. -#}
+{% macro partition_window_filter(column, lookback_days=0) -%}
     {%- if is_incremental() %}
-    where {{ in_partition_window(column) }}
+    where {{ in_partition_window(column, lookback_days) }}
     {%- endif %}
 {%- endmacro %}

@@ -15,7 +15,8 @@
     - sentiment_shift: the day's sentiment far from its recent mean (|z| >= mme_z_threshold);
     - severe_event: a single filing whose expected abnormal return is at least
       mme_outlier_abs_ar_pct in size.
-    The window is rebuilt as a whole (pre-hook delete), so events that no longer qualify vanish.
+    An incremental run rebuilds its window as a whole (pre-hook delete), so events that no
+    longer qualify vanish; a first build or full refresh covers every date, like the models it reads.
 -#}
 {%- set n = var('mme_baseline_days') -%}
 {%- set z = var('mme_z_threshold') -%}
@@ -23,7 +24,7 @@
 with scores as (
 
     select * from {{ ref('disclosure_impact_scores') }}
-    where {{ in_partition_window('rcept_dt', lookback_days=lookback) }}
+    {{ partition_window_filter('rcept_dt', lookback_days=lookback) }}
 
 ),
 
@@ -100,7 +101,7 @@ sentiment as (
         coalesce(stddev_samp(sentiment_score) over w, 0) as baseline_sd,
         count(*) over w as baseline_days
     from {{ ref('daily_disclosure_sentiment') }}
-    where {{ in_partition_window('date', lookback_days=lookback) }}
+    {{ partition_window_filter('date', lookback_days=lookback) }}
     window w as (order by date rows between {{ n }} preceding and 1 preceding)
 
 ),
@@ -170,4 +171,4 @@ select
     round(expected_ar_pct::numeric, 4)::numeric as expected_ar_pct,
     description::text as description
 from unioned
-where {{ in_partition_window('date') }}
+{{ partition_window_filter('date') }}

@@ -1,4 +1,4 @@
-"""The dbt assets through Dagster on real filings of two days: the dart_daily job on a fresh
+"""The dbt assets through Dagster on real filings of three days: the dart_daily job on a fresh
 warehouse, then the daily dbt assets materialized again for the same partition (the
 incremental branch), which must rebuild that day and nothing else."""
 
@@ -16,7 +16,8 @@ from dart_assets.transform import samples
 
 pytestmark = pytest.mark.integration
 
-DAY, NEXT_DAY = date(2026, 3, 19), date(2026, 3, 20)
+# EARLIER has a filing severe enough for market_moving_events (none on the other two days).
+EARLIER, DAY, NEXT_DAY = date(2026, 3, 16), date(2026, 3, 19), date(2026, 3, 20)
 
 
 @dg.asset(key=DISCLOSURES_KEY, partitions_def=DAILY_PARTITIONS)
@@ -29,14 +30,30 @@ def withdrawn(engine: sa.Engine) -> dict[str, bool]:
         return dict(conn.execute(sa.text("select rcept_no, is_withdrawn from dart_marts.disclosure_impact_scores")).all())
 
 
+def severe_events(engine: sa.Engine) -> tuple[set[tuple], set[tuple]]:
+    """(date, rcept_no) of the severe_event rows in market_moving_events, and of the scored
+    filings that qualify for one (var mme_outlier_abs_ar_pct: 4)."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text("select date, rcept_no from dart_marts.market_moving_events where kind = 'severe_event'")
+        ).all()
+        expected = conn.execute(
+            sa.text(
+                "select rcept_dt, rcept_no from dart_marts.disclosure_impact_scores"
+                " where sentiment_weight > 0 and abs(expected_ar_pct) >= 4"
+            )
+        ).all()
+    return {tuple(r) for r in found}, {tuple(r) for r in expected}
+
+
 def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path, db_url: str, dbt_manifest: Path) -> None:
     from dart_assets.transform.defs import dbt_daily_models
     from dart_assets.transform.defs import defs as transform_defs
     from dart_assets.transform.project import dbt_resource
 
     engine = sa.create_engine(db_url)
-    two_days = [r for r in samples.list_rows() if r["rcept_dt"] in (DAY, NEXT_DAY)]
-    samples.load_disclosures(engine, two_days)
+    loaded = [r for r in samples.list_rows() if r["rcept_dt"] in (EARLIER, DAY, NEXT_DAY)]
+    samples.load_disclosures(engine, loaded)
     instance = dg.DagsterInstance.ephemeral()
 
     defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in]))
@@ -48,12 +65,16 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
     assert "dart_staging/kospi" in built
     with engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from dart_marts.fear_greed_index")).scalar_one() > 1_000
-    # The first build of an incremental model is a full one: both days are scored.
-    assert len(withdrawn(engine)) == len(two_days)
+    # The first build of an incremental model is a full one: every day is scored, and every
+    # day's market-moving events found, not only the partition's.
+    assert len(withdrawn(engine)) == len(loaded)
+    found, expected = severe_events(engine)
+    assert any(day != DAY for day, _ in expected)  # else the next line could not fail
+    assert found == expected
 
     # rm gains 철 on one filing of each day; only the rebuilt partition may see it.
-    day_filing = next(r["rcept_no"] for r in two_days if r["rcept_dt"] == DAY)
-    next_day_filing = next(r["rcept_no"] for r in two_days if r["rcept_dt"] == NEXT_DAY)
+    day_filing = next(r["rcept_no"] for r in loaded if r["rcept_dt"] == DAY)
+    next_day_filing = next(r["rcept_no"] for r in loaded if r["rcept_dt"] == NEXT_DAY)
     with engine.begin() as conn:
         conn.execute(
             sa.text("update dart_raw.disclosures set rm = rm || '철' where rcept_no in (:a, :b)"),
@@ -68,7 +89,7 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
     assert {"dart_marts/disclosure_impact_scores", "dart_marts/daily_disclosure_sentiment"} <= rebuilt
 
     after = withdrawn(engine)
-    assert len(after) == len(two_days)  # delete+insert: no duplicates
+    assert len(after) == len(loaded)  # delete+insert: no duplicates
     assert after[day_filing] is True
     assert after[next_day_filing] is False  # outside the partition window
     engine.dispose()
