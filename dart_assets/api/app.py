@@ -147,20 +147,22 @@ def create_app(engine: sa.Engine | None = None, rate_limit: str = "600/minute") 
         """Filings with their event type and impact score (0-100, 50 = neutral), newest first."""
         return read(queries.disclosures, span[0], span[1], corp_code, event_type, limit, offset)
 
-    def mart(path: str, table: str, date_column: str, summary: str) -> None:
+    def mart(path: str, table: str, date_column: str, key_column: str, summary: str) -> None:
         def endpoint(
             span: Range,
             limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
             offset: Annotated[int, Query(ge=0)] = 0,
         ) -> list[dict[str, Any]]:
-            return read(queries.by_date_range, f"dart_marts.{table}", date_column, span[0], span[1], limit, offset)
+            return read(
+                queries.by_date_range, f"dart_marts.{table}", date_column, key_column, span[0], span[1], limit, offset
+            )
 
         app.get(f"{PREFIX}/{path}", tags=["marts"], dependencies=[reader], summary=summary, name=table)(endpoint)
 
-    mart("impact-scores", "disclosure_impact_scores", "rcept_dt", "Impact score per filing")
-    mart("sentiment", "daily_disclosure_sentiment", "date", "Market-level disclosure sentiment per date")
-    mart("events", "market_moving_events", "date", "Market-moving events detected per date")
-    mart("fear-greed", "fear_greed_index", "date", "Fear & Greed index per trading date")
+    mart("impact-scores", "disclosure_impact_scores", "rcept_dt", "rcept_no", "Impact score per filing")
+    mart("sentiment", "daily_disclosure_sentiment", "date", "date", "Market-level disclosure sentiment per date")
+    mart("events", "market_moving_events", "date", "event_id", "Market-moving events detected per date")
+    mart("fear-greed", "fear_greed_index", "date", "date", "Fear & Greed index per trading date")
 
     @app.get(f"{PREFIX}/fear-greed/latest", tags=["marts"], dependencies=[reader])
     def fear_greed_latest() -> dict[str, Any]:

@@ -45,13 +45,17 @@ def disclosures(
 
 
 def by_date_range(
-    conn: sa.Connection, table: str, date_column: str, start: date, end: date, limit: int, offset: int
+    conn: sa.Connection, table: str, date_column: str, key_column: str, start: date, end: date, limit: int, offset: int
 ) -> list[dict[str, Any]]:
-    """Rows of a mart between two dates; table and column come from code, never from users."""
+    """Rows of a mart between two dates; table and columns come from code, never from users.
+
+    Ordered by date, then by the mart's unique key: many rows share a date, and limit/offset
+    pages over an order with ties could repeat or skip rows.
+    """
     return _rows(
         conn,
         f"select * from {table} where {date_column} between :start and :end "
-        f"order by {date_column} limit :limit offset :offset",
+        f"order by {date_column}, {key_column} limit :limit offset :offset",
         start=start, end=end, limit=limit, offset=offset,
     )
 

@@ -65,6 +65,33 @@ def test_disclosures_join_scores_and_keep_raw_titles(api) -> None:
     assert by_no["20260915800456"]["report_nm"].endswith("  ")
 
 
+def test_mart_pages_follow_date_then_key(api, engine) -> None:
+    client, keys = api
+    with engine.begin() as conn:  # inserted out of key order: the heap order is not the answer
+        conn.execute(
+            sa.text(
+                "insert into dart_marts.disclosure_impact_scores values "
+                "('20260914000009', '2026-09-14', '00126380', 'buyback', 60), "
+                "('20260914000001', '2026-09-14', '00126380', 'buyback', 61), "
+                "('20260914000005', '2026-09-14', '00126380', 'buyback', 62)"
+            )
+        )
+    pages = [
+        client.get(
+            "/api/dart/impact-scores",
+            params={"from": "2026-09-14", "to": "2026-09-15", "limit": 1, "offset": offset},
+            headers={"X-API-Key": keys["admin"]},  # the read key's 5/minute would run out
+        ).json()
+        for offset in range(4)
+    ]
+    assert [page[0]["rcept_no"] for page in pages] == [
+        "20260914000001",
+        "20260914000005",
+        "20260914000009",
+        "20260915000123",
+    ]
+
+
 def test_admin_scope_is_enforced(api) -> None:
     client, keys = api
     assert client.get("/api/dart/admin/dead-letters", headers={"X-API-Key": keys["read"]}).status_code == 403
