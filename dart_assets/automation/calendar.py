@@ -18,10 +18,6 @@ def xkrx() -> xcals.ExchangeCalendar:
     return xcals.get_calendar("XKRX")
 
 
-def is_session(day: date) -> bool:
-    return bool(xkrx().is_session(pd.Timestamp(day)))
-
-
 def previous_session(day: date) -> date:
     """The last XKRX session strictly before `day`."""
     return xkrx().date_to_session(pd.Timestamp(day - timedelta(days=1)), direction="previous").date()
