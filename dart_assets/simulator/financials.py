@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
+from dart_assets.dart.quota import seoul_today
 from dart_assets.simulator import dataset, recorded
 from dart_assets.simulator.corpcodes import english_name, romanize
 from dart_assets.simulator.protocol import ApiError, ok
@@ -25,7 +25,6 @@ QUARTER_OF_REPRT = {"11013": 1, "11012": 2, "11014": 3, "11011": 4}
 FS_NAMES = {"CFS": "연결재무제표", "OFS": "재무제표"}
 SJ_NAMES = {"BS": "재무상태표", "IS": "손익계산서"}
 _CITIES = ("서울특별시 강남구 테헤란로", "서울특별시 영등포구 여의대로", "경기도 성남시 분당구 판교역로", "부산광역시 해운대구 센텀중앙로", "인천광역시 연수구 송도과학로", "대전광역시 유성구 대덕대로")
-_SEOUL = ZoneInfo("Asia/Seoul")
 
 
 class Account(NamedTuple):
@@ -268,7 +267,7 @@ def _company_items(found: Company, year: int, reprt_code: str, seed: int, daily_
 
 
 def _accounts(codes: list[str], year: int, reprt_code: str, seed: int, daily_volume: int | None) -> dict[str, object]:
-    today = datetime.now(_SEOUL).date()
+    today = seoul_today()
     items = []
     for code in codes:
         found = recorded.company_by_code().get(code)

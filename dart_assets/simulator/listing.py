@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dart_assets.dart.paging import add_months
 from dart_assets.simulator.dataset import LIST_FIELDS, Filing
 from dart_assets.simulator.protocol import ApiError, ok
 
@@ -46,13 +46,6 @@ class ListQuery:
             # "Y" keeps only final versions: a filing corrected later (rm 정) is superseded.
             and not (self.last_reprt_at and "정" in filing.rm)
         )
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar-month arithmetic, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _date_param(params: Mapping[str, str], name: str, default: date) -> date:

@@ -34,13 +34,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from dart_assets.dart.quota import seoul_today
 from dart_assets.dart.redaction import redact
 from dart_assets.simulator import corpcodes, dataset, financials, listing
 from dart_assets.simulator.dataset import Filing
@@ -57,7 +57,6 @@ from dart_assets.simulator.protocol import (
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-SEOUL = ZoneInfo("Asia/Seoul")
 _KEY_FORMAT = re.compile(r"[0-9A-Za-z]{40}")
 _QUERY_CACHE_SIZE = 16
 
@@ -201,7 +200,7 @@ class Simulator:
 
     def _count_call(self, key: str | None) -> None:
         quota = self.config.faults.quota
-        slot = (key or "", datetime.now(SEOUL).date())
+        slot = (key or "", self.today())
         if quota is not None and self._quota_used[slot] >= quota:
             raise ApiError("020")
         self._quota_used[slot] += 1
@@ -215,7 +214,7 @@ class Simulator:
     # ------------------------------------------------------------ endpoints
 
     def today(self) -> date:
-        return datetime.now(SEOUL).date()
+        return seoul_today()
 
     def day_filings(self, day: date, corp_code: str | None) -> Sequence[Filing]:
         """A day's filings (one company's only, when given), with any injected ones, newest first."""
