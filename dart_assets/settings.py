@@ -6,6 +6,7 @@ echo a key, and pydantic's errors include the offending input value.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ def _positive(env: dict[str, str], name: str, default: float, cast: type) -> flo
         value = cast(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a positive number, got {raw!r}") from None
-    if value <= 0:
+    if not (0 < value < math.inf):  # also refuses nan, which would silently disable the rate limit
         raise SettingsError(f"{name} must be a positive number, got {raw!r}")
     return value
 

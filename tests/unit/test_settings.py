@@ -41,6 +41,8 @@ def test_repr_hides_keys() -> None:
         ({"DART_API_BASE_URL": "ftp://x"}, "DART_API_BASE_URL"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"DART_FG_REQUESTS_PER_SECOND": "-1"}, "DART_FG_REQUESTS_PER_SECOND"),
+        ({"DART_FG_REQUESTS_PER_SECOND": "nan"}, "DART_FG_REQUESTS_PER_SECOND"),
+        ({"DART_FG_REQUESTS_PER_SECOND": "inf"}, "DART_FG_REQUESTS_PER_SECOND"),
         ({"DART_FG_DAILY_CALL_BUDGET": "lots"}, "DART_FG_DAILY_CALL_BUDGET"),
     ],
 )
