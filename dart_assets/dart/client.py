@@ -394,14 +394,17 @@ class DartClient:
                 reasons[kid] = "020" if self._quota.exhausted(kid) else "client budget spent"
         summary = ", ".join(f"key {kid}: {why}" for kid, why in reasons.items())
         bad_keys = [e for e in self._rejected.values() if not isinstance(e, QuotaExceededError)]
-        if bad_keys:
+        if len(bad_keys) == len(self._keys):  # a configuration error: waiting for tomorrow will not help
             last = bad_keys[-1]
             return type(last)(endpoint, f"{last.detail} (no usable key left: {summary})", http_status=last.http_status)
-        if all(why == "020" for why in reasons.values()):
+        # Some key DART accepts is only spent for today: a quota stop (the run resumes after the
+        # reset), with the refused keys named in the summary.
+        spent = [why for index, why in enumerate(reasons.values()) if index not in self._rejected or why == "020"]
+        if all(why == "020" for why in spent):
             return QuotaExceededError(
                 endpoint,
-                f"daily quota exhausted on all {len(self._keys)} key(s) ({summary}); add keys to DART_API_KEYS "
-                "or wait for DART's next day",
+                f"daily quota exhausted on all {len(spent)} key(s) DART accepts ({summary}); add keys to "
+                "DART_API_KEYS or wait for DART's next day",
             )
         return DailyBudgetExhaustedError(
             endpoint,

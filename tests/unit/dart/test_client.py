@@ -133,6 +133,15 @@ def test_quota_020_moves_to_the_next_key_then_stops_clearly(fake, make_client, k
     assert len(fake.requests) == 5
 
 
+def test_a_refused_key_beside_a_spent_one_is_a_budget_stop_not_a_key_error(fake, make_client, kit):
+    # The run must stop as a quota stop (resumable after the reset), naming the refused key too.
+    client = make_client(keys=(kit.KEY, kit.OTHER_KEY), daily_call_budget=1)
+    fake.script = [kit.status("010")]
+    with pytest.raises(errors.DailyBudgetExhaustedError, match=f"key {client.key_ids[0]}: 010"):
+        client.list_disclosures(kit.DAY, kit.DAY)
+    assert [r.url.params["crtfc_key"] for r in fake.requests] == [kit.KEY, kit.OTHER_KEY]
+
+
 def test_daily_budget_stops_before_calling_and_spills_to_the_next_key(fake, make_client, kit):
     client = make_client(keys=(kit.KEY, kit.OTHER_KEY), daily_call_budget=2)
     assert client.remaining_budget() == 4
@@ -227,7 +236,8 @@ def test_the_key_never_leaks(fake, make_client, kit, caplog):
                    kit.status("020"), httpx.Response(500)]
     client.list_disclosures(kit.DAY, kit.DAY)
     fake.script = [kit.status("010")]
-    with pytest.raises(errors.InvalidKeyError) as info:
+    # KEY is spent for today (020), OTHER_KEY now refused: a quota stop naming both
+    with pytest.raises(errors.QuotaExceededError, match=": 010") as info:
         client.company("00126380")
     texts = [str(info.value), repr(info.value), repr(client), json.dumps(client.stats()), repr(client.calls)]
     texts += [r.getMessage() for r in caplog.records]
