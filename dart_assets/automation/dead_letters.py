@@ -16,6 +16,11 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG as RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG as RANGE_START_TAG,
+    PARTITION_NAME_TAG as PARTITION_TAG,
+)
 
 from dart_assets.automation.audit import record_action
 
@@ -26,9 +31,6 @@ REDRIVE_BACKOFF = timedelta(minutes=15)
 STALE_REDRIVE = timedelta(hours=6)
 RANGE_SEPARATOR = "..."
 DEAD_LETTER_TAG = "dart_fg/dead_letter_id"
-PARTITION_TAG = "dagster/partition"
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 @dataclass(frozen=True)
