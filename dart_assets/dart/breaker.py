@@ -17,6 +17,11 @@ import sqlalchemy as sa
 from dart_assets.dart.errors import CircuitOpenError
 from dart_assets.dart.redaction import redact
 
+#: Shorter than the step retries of the DART assets take to run out (ingestion/policies.py): a
+#: retry that comes while the breaker is still open is refused at once, so a cool-down longer
+#: than the retry schedule would turn a few minutes of DART maintenance into a failed run.
+COOLDOWN_S = 300.0
+
 _ENSURE = sa.text("INSERT INTO dart_ops.circuit_breaker (name) VALUES (:name) ON CONFLICT (name) DO NOTHING")
 
 # Open (or stale half-open: a probe that never reported back) and cooled down -> half-open, once.
@@ -66,7 +71,7 @@ class CircuitBreaker:
         engine: sa.Engine,
         name: str = "dart_api",
         failure_threshold: int = 5,
-        cooldown_s: float = 900.0,
+        cooldown_s: float = COOLDOWN_S,
         *,
         secrets: tuple[str, ...] = (),
     ) -> None:

@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from dart_assets.dart.breaker import COOLDOWN_S
 from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
 from dart_assets.ingestion.disclosures import partition_of_rows, windows
 from dart_assets.ingestion.financials import report_codes
@@ -94,3 +95,10 @@ def test_retry_policy_backs_off_exponentially_with_jitter() -> None:
     assert DART_RETRY_POLICY.backoff == dg.Backoff.EXPONENTIAL
     assert DART_RETRY_POLICY.jitter == dg.Jitter.PLUS_MINUS
     assert DART_RETRY_POLICY.delay and DART_RETRY_POLICY.delay >= 30
+
+
+def test_the_last_step_retry_comes_after_the_circuit_breaker_cooled_down() -> None:
+    # Earliest start of the last retry: each exponential delay minus its full jitter.
+    base, retries = DART_RETRY_POLICY.delay, DART_RETRY_POLICY.max_retries
+    earliest = sum((2**n - 1) * base - base for n in range(1, retries + 1))
+    assert earliest > COOLDOWN_S
