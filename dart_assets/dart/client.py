@@ -385,21 +385,21 @@ class DartClient:
 
     def _no_key_left(self, endpoint: str) -> DartError:
         """The error that says why no key can make the call: DART's quota, our budget, or a bad key."""
-        reasons: dict[str, str] = {}
+        reasons: list[tuple[str, str]] = []  # (key id, why), one per key in order
         for index, kid in enumerate(self.key_ids):
             rejected = self._rejected.get(index)
             if rejected is not None:
-                reasons[kid] = str(rejected.status)
+                reasons.append((kid, str(rejected.status)))
             else:
-                reasons[kid] = "020" if self._quota.exhausted(kid) else "client budget spent"
-        summary = ", ".join(f"key {kid}: {why}" for kid, why in reasons.items())
+                reasons.append((kid, "020" if self._quota.exhausted(kid) else "client budget spent"))
+        summary = ", ".join(f"key {kid}: {why}" for kid, why in reasons)
         bad_keys = [e for e in self._rejected.values() if not isinstance(e, QuotaExceededError)]
         if len(bad_keys) == len(self._keys):  # a configuration error: waiting for tomorrow will not help
             last = bad_keys[-1]
             return type(last)(endpoint, f"{last.detail} (no usable key left: {summary})", http_status=last.http_status)
         # Some key DART accepts is only spent for today: a quota stop (the run resumes after the
         # reset), with the refused keys named in the summary.
-        spent = [why for index, why in enumerate(reasons.values()) if index not in self._rejected or why == "020"]
+        spent = [why for _, why in reasons if why in ("020", "client budget spent")]
         if all(why == "020" for why in spent):
             return QuotaExceededError(
                 endpoint,
