@@ -105,12 +105,14 @@ def _json_body(response: httpx.Response, endpoint: str) -> dict[str, Any]:
 
 
 def _list_page(body: dict[str, Any]) -> Page:
+    """One page; an item lacking a field keeps it as None, so that validation quarantines that
+    row with its reason instead of the whole page failing (and being re-asked) as malformed."""
     if body["status"] == NO_DATA_STATUS:
         return Page(rows=[], total_count=None, total_page=0)
     try:
-        rows = [{name: item[name] for name in LIST_FIELDS} for item in body["list"]]
+        rows = [{name: item.get(name) for name in LIST_FIELDS} for item in body["list"]]
         return Page(rows=rows, total_count=int(body["total_count"]), total_page=int(body["total_page"]))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         detail = f"list.json page without the expected fields ({type(exc).__name__}: {exc})"
     raise MalformedResponseError("list.json", detail)
 

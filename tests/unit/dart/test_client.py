@@ -39,6 +39,14 @@ def test_filings_arriving_while_paging_give_a_complete_result_without_duplicates
     assert len(fake.requests) == 5  # 3 pages (+1 page the listing grew into) + 1 re-read of the top
 
 
+def test_an_item_missing_a_field_is_handed_over_for_quarantine_not_retried_as_malformed(fake, make_client):
+    del fake.listing[5]["rm"]
+    client = make_client()
+    result = client.list_disclosures(date(2024, 1, 2), date(2024, 1, 2))
+    assert len(result.rows) == 250 and result.rows[5]["rm"] is None and list(result.rows[5]) == list(LIST_FIELDS)
+    assert client.stats()["retries"] == 0
+
+
 def test_long_range_is_split_and_corp_code_range_is_not(fake, make_client):
     fake.listing = []
     client = make_client()
