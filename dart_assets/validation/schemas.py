@@ -120,7 +120,7 @@ class FinancialAccountFrame(pa.DataFrameModel):
     sj_div: Series[str] = pa.Field(str_matches=_NOT_BLANK)
     sj_nm: Series[str] = pa.Field(nullable=True)
     account_nm: Series[str] = pa.Field(str_matches=_NOT_BLANK)
-    ord: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9]+$")
+    ord: Series[str] = pa.Field(str_matches=r"^[0-9]+$")
     thstrm_nm: Series[str] = pa.Field(nullable=True)
     thstrm_dt: Series[str] = pa.Field(nullable=True)
     frmtrm_nm: Series[str] = pa.Field(nullable=True)
@@ -191,7 +191,13 @@ def corp_codes_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def financial_accounts_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """fnlttMultiAcnt items as a frame (keys absent on some statements become None)."""
+    """fnlttMultiAcnt items as a frame (keys absent on some statements become None).
+
+    A missing `ord` is 0 here, as the table stores it, so that the uniqueness check sees the key
+    the row will have: (.., None) and (.., "0") would pass it and then collide in the upsert,
+    failing the whole week's load.
+    """
     frame = _frame(rows, ACCOUNT_FIELDS)
     frame["stock_code"] = _blank_to_none(frame["stock_code"])
+    frame["ord"] = frame["ord"].map(lambda v: "0" if v is None else v)
     return frame

@@ -208,7 +208,6 @@ def _parse_account_amounts(frame: pd.DataFrame) -> pd.DataFrame:
     for name in AMOUNT_FIELDS:
         # Exact integers (object dtype keeps them ints); numeric in the table, never float.
         frame[name] = pd.Series([parse_amount(v) for v in frame[name]], index=frame.index, dtype=object)
-    frame["ord"] = frame["ord"].fillna("0")
     return frame
 
 

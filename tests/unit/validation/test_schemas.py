@@ -159,6 +159,15 @@ def test_financial_accounts_amounts_and_codes() -> None:
     assert "fs_div" in reasons[2] and "reprt_code" in reasons[3] and "thstrm_amount" in reasons[4]
 
 
+def test_a_missing_ord_is_the_stored_0_and_cannot_collide_in_the_upsert() -> None:
+    rows = [account(ord="0"), {k: v for k, v in account().items() if k != "ord"}]
+    frame = financial_accounts_frame(rows)
+    assert list(frame["ord"]) == ["0", "0"]
+    valid, quarantined = split_valid(frame, model_schema(FinancialAccountFrame), rows, ["rcept_no", "ord"])
+    assert len(valid) == 1 and [q.position for q in quarantined] == [1] and "uniqueness" in quarantined[0].reason
+    assert "ord" not in quarantined[0].payload  # the payload stays as DART sent it
+
+
 def test_a_busy_day_validates_in_well_under_a_second() -> None:
     volume = 2000
     rows = [filing(rcept_no=f"20250721{i:06d}") for i in range(volume)]
