@@ -218,8 +218,8 @@ class DartClient:
         """Every filing received in [bgn_de, end_de] (list.json), complete and without duplicates.
 
         Without `corp_code` the range is read in windows of at most 3 calendar months (DART's
-        limit). Rows are the nine list.json fields exactly as DART sent them (the latest version
-        seen of each filing), window by window in date order and, within a window, in DART's
+        limit). Rows are the nine list.json fields exactly as DART sent them (None for a field it
+        left out; the latest version seen of each filing), window by window in date order and, within a window, in DART's
         newest-first order, filings found by a re-read last.
         """
         params: dict[str, str] = {"last_reprt_at": last_reprt_at, "page_count": str(PAGE_COUNT)}
