@@ -72,10 +72,13 @@ def _resolve(args: argparse.Namespace) -> int:
     from dart_assets.warehouse.db import get_engine
 
     engine = get_engine()
-    ids = dead_letters.resolve_manually(engine, args.ids, args.actor, args.note)
+    resolved = dead_letters.resolve_manually(engine, args.ids, args.actor, args.note)
     channels = load_channels()
-    for letter_id in ids:
-        clear_incident(engine, channels, dead_letters.abandoned_incident_key(letter_id), note=f"resolved by {args.actor}: {args.note}")
+    note = f"resolved by {args.actor}: {args.note}"
+    for letter_id, job_name, partition_key in resolved:
+        clear_incident(engine, channels, dead_letters.abandoned_incident_key(letter_id), note=note)
+        clear_incident(engine, channels, dead_letters.run_incident_key(job_name, partition_key), note=note)
+    ids = [letter_id for letter_id, _, _ in resolved]
     missing = sorted(set(args.ids) - set(ids))
     print(f"resolved: {ids}")
     if missing:

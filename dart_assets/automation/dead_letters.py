@@ -202,8 +202,12 @@ def request_redrive(engine: sa.Engine, ids: list[int] | None, actor: str) -> lis
     return sorted(r["id"] for r in reopened)
 
 
-def resolve_manually(engine: sa.Engine, ids: list[int], actor: str, note: str) -> list[int]:
-    """Operator decision that a letter needs no re-drive (e.g. the partition was fixed by hand)."""
+def resolve_manually(engine: sa.Engine, ids: list[int], actor: str, note: str) -> list[tuple[int, str, str | None]]:
+    """Operator decision that a letter needs no re-drive (e.g. the partition was fixed by hand).
+
+    Returns (id, job_name, partition_key) of the letters resolved now, so that the caller can
+    clear their incidents: an incident left open would swallow the alert of the next failure.
+    """
     with engine.begin() as conn:
         rows = conn.execute(
             sa.text(
@@ -217,4 +221,4 @@ def resolve_manually(engine: sa.Engine, ids: list[int], actor: str, note: str) -
                 conn, actor, "dead_letter.resolve", f"dead_letter:{row['id']}",
                 {"job_name": row["job_name"], "partition_key": row["partition_key"], "note": note},
             )
-    return sorted(r["id"] for r in rows)
+    return sorted((r["id"], r["job_name"], r["partition_key"]) for r in rows)

@@ -255,3 +255,8 @@ def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert
 
     assert main(["dead-letters", "resolve", str(letter.id), "--note", "week reloaded by hand", "--actor", "kim"]) == 0
     assert alert_env.statuses(incident) == ONCE
+    # the partition's run-failure incident clears too, so a later failure alerts again
+    assert alert_env.statuses("run_failure:dart_weekly:2026-11-16") == ONCE
+    run = dg.DagsterRun(job_name="dart_weekly", run_id="run-5", tags={"dagster/partition": "2026-11-16"})
+    sensors.handle_run_failure(engine, channels, run, "503 Service Unavailable")
+    assert alert_env.statuses("run_failure:dart_weekly:2026-11-16") == {c: ["open", "resolved", "open"] for c in ONCE}
