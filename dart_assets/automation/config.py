@@ -1,7 +1,8 @@
 """Operations configuration: alert channels, thresholds and retention periods.
 
-Read from the environment and, when `DART_FG_ALERTS_CONFIG` names one, a YAML file; the
-environment wins for single values. Format (every key optional; deploy/DEPLOY.md has the
+Read from the environment and, when `DART_FG_ALERTS_CONFIG` names one, a YAML file: channels
+from both are used, a DART_FG_RETENTION_<NAME>_DAYS variable wins over the file, and thresholds
+come from the file only. Format (every key optional; deploy/DEPLOY.md has the
 full example):
 
     channels:
