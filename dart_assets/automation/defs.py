@@ -15,11 +15,21 @@ from dart_assets.automation.schedules import PIPELINE_JOBS, PIPELINE_SCHEDULES, 
 from dart_assets.automation.sensors import ALERT_SENSORS, make_redrive_sensor
 
 
+# Evaluates the assets' automation conditions (the dbt models follow their inputs). Dagster's
+# default sensor for them starts stopped; a fresh deployment should not need a click.
+declarative_automation = dg.AutomationConditionSensorDefinition(
+    "declarative_automation",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+)
+
+
 def build_defs() -> dg.Definitions:
-    """Schedules, alert and re-drive sensors, and the retention job (no pipeline jobs)."""
+    """Schedules, alert, re-drive and automation sensors, and the retention job (no pipeline jobs)."""
     return dg.Definitions(
         schedules=[*PIPELINE_SCHEDULES, retention_daily],
-        sensors=[*ALERT_SENSORS, *(make_redrive_sensor(job) for job in PIPELINE_JOBS)],
+        sensors=[*ALERT_SENSORS, *(make_redrive_sensor(job) for job in PIPELINE_JOBS), declarative_automation],
         jobs=[retention],
     )
 

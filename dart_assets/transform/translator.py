@@ -25,6 +25,21 @@ class DartDbtTranslator(DagsterDbtTranslator):
             return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        """Models follow their inputs (eager): materializing today's disclosures partition, or a
+        week of financials, from the UI rebuilds what depends on it without anyone running
+        dart_daily. Eager only acts on the latest daily partition, so a historical partition or
+        a backfill goes through dart_daily; seeds only change with the code.
+
+        Unpartitioned models drop eager's "no dependency missing": they read every daily
+        partition since 2015, most of which are never loaded, and would otherwise wait forever.
+        """
+        if dbt_resource_props["resource_type"] == "seed":
+            return None
+        if "daily" in dbt_resource_props.get("tags", []):
+            return dg.AutomationCondition.eager()
+        return dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "dbt_seeds"
