@@ -1,1 +1,3 @@
 """The read API under /api/dart/*: API keys with scopes, rate limits, OpenAPI docs."""
+
+SCOPES = ("read", "admin")

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-SCOPES = ("read", "admin")
+from dart_assets.api import SCOPES
+from dart_assets.automation.audit import record_action
+
 # Lookups are cached briefly so a request costs no extra query; revocation takes effect
 # within this many seconds.
 CACHE_TTL_S = 30.0
@@ -26,8 +28,9 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(engine: sa.Engine, name: str, scopes: list[str]) -> str:
-    """Create a key and return it; only its hash is stored, so it cannot be shown again."""
+def create_api_key(engine: sa.Engine, name: str, scopes: list[str], *, actor: str = "system") -> str:
+    """Create a key and return it; only its hash is stored, so it cannot be shown again.
+    The creation is audited (never the key) in the same transaction."""
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
         raise ValueError(f"scopes must be a non-empty subset of {SCOPES}, got {scopes}")
@@ -37,15 +40,18 @@ def create_api_key(engine: sa.Engine, name: str, scopes: list[str]) -> str:
             sa.text("insert into dart_ops.api_keys (name, key_hash, scopes) values (:n, :h, :s)"),
             {"n": name, "h": hash_key(key), "s": sorted(set(scopes))},
         )
+        record_action(conn, actor, "api_key.create", name, {"scopes": sorted(set(scopes))})
     return key
 
 
-def revoke_api_key(engine: sa.Engine, name: str) -> int:
+def revoke_api_key(engine: sa.Engine, name: str, *, actor: str = "system") -> int:
+    """Revoke every live key with this name; audited in the same transaction."""
     with engine.begin() as conn:
         result = conn.execute(
             sa.text("update dart_ops.api_keys set revoked_at = now() where name = :n and revoked_at is null"),
             {"n": name},
         )
+        record_action(conn, actor, "api_key.revoke", name, {"revoked": result.rowcount})
     return result.rowcount
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import os
@@ -13,6 +14,11 @@ import sqlalchemy as sa
 def default_actor() -> str:
     """$USER, else the login name; operators may pass --actor to name themselves explicitly."""
     return os.environ.get("USER") or getpass.getuser()
+
+
+def add_actor_argument(parser: argparse.ArgumentParser) -> None:
+    """`--actor` on every command that changes something, so its audit row names a person."""
+    parser.add_argument("--actor", default=default_actor(), help="who is acting, for the audit log (default: $USER)")
 
 
 def record_action(

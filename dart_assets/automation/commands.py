@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from dart_assets.automation.audit import default_actor
+from dart_assets.automation.audit import add_actor_argument
 
 # The handlers import what they use: every `dart-fg` command builds this parser, and Dagster
 # (pulled in by the automation modules) costs ~2 s to import.
@@ -106,10 +106,6 @@ def _retention(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_actor(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--actor", default=default_actor(), help="who is acting, for the audit log (default: $USER)")
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     health = subparsers.add_parser("health", help="health report as JSON; exit code 0 only when healthy")
     health.add_argument("--require-daemon", action="store_true", help="count an unknown daemon heartbeat as unhealthy")
@@ -124,17 +120,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     redrive = sub.add_parser("redrive", help="make dead letters due now; the re-drive sensors launch them")
     redrive.add_argument("ids", nargs="*", type=int, metavar="ID")
     redrive.add_argument("--all", action="store_true", help="every open or abandoned letter")
-    _add_actor(redrive)
+    add_actor_argument(redrive)
     redrive.set_defaults(func=_redrive)
     resolve = sub.add_parser("resolve", help="close dead letters that need no re-drive")
     resolve.add_argument("ids", nargs="+", type=int, metavar="ID")
     resolve.add_argument("--note", required=True, help="why (kept in the audit log)")
-    _add_actor(resolve)
+    add_actor_argument(resolve)
     resolve.set_defaults(func=_resolve)
 
     retention = subparsers.add_parser("retention", help="remove old archives and operational history")
     retention_sub = retention.add_subparsers(dest="retention_command", required=True)
     run = retention_sub.add_parser("run", help="apply the retention periods now")
     run.add_argument("--dry-run", action="store_true", help="count what would be removed, remove nothing")
-    _add_actor(run)
+    add_actor_argument(run)
     run.set_defaults(func=_retention)

@@ -135,10 +135,16 @@ def test_missing_mart_is_a_clear_503(api, engine) -> None:
 
 
 def test_revoked_key_is_refused_after_cache_expiry(engine) -> None:
-    key = create_api_key(engine, "temp", ["read"])
-    assert revoke_api_key(engine, "temp") == 1
+    key = create_api_key(engine, "temp", ["read"], actor="ops-kim")
+    assert revoke_api_key(engine, "temp", actor="ops-kim") == 1
     with TestClient(create_app(engine=engine)) as client:
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 401
     with engine.connect() as conn:
         stored = conn.execute(sa.text("select key_hash from dart_ops.api_keys where name = 'temp'")).scalar_one()
     assert key not in stored
+    with engine.connect() as conn:
+        audit = conn.execute(
+            sa.text("select actor, action, details::text from dart_ops.audit_log where target = 'temp' order by id")
+        ).all()
+    assert [(a, b) for a, b, _ in audit] == [("ops-kim", "api_key.create"), ("ops-kim", "api_key.revoke")]
+    assert all(key not in details for _, _, details in audit)
