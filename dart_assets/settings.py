@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_BASE_URL = "https://opendart.fss.or.kr/api"
+DEFAULT_KRX_BASE_URL = "https://data-dbg.krx.co.kr/svc/apis"
+DEFAULT_ECOS_BASE_URL = "https://ecos.bok.or.kr/api"
 _KEY_RE = re.compile(r"^[0-9A-Za-z]{40}$")
 
 
@@ -33,10 +35,22 @@ class Settings:
     requests_per_second: float = 5.0
     # Daily budget per key, counted per Asia/Seoul day (DART allows 20,000; plan for 10,000).
     daily_call_budget: int = 10_000
+    # Market data (KRX Open API, ECOS): one key each, secrets like the DART key.
+    krx_api_key: str | None = field(default=None, repr=False)
+    krx_base_url: str = DEFAULT_KRX_BASE_URL
+    ecos_api_key: str | None = field(default=None, repr=False)
+    ecos_base_url: str = DEFAULT_ECOS_BASE_URL
+    # KRX is reported to allow ~10,000 calls per key per day; a full backfill since 2020 needs ~8,500.
+    market_requests_per_second: float = 5.0
+    market_daily_call_budget: int = 10_000
 
     @property
     def uses_simulator(self) -> bool:
         return self.base_url.rstrip("/") != DEFAULT_BASE_URL
+
+    @property
+    def market_uses_simulator(self) -> bool:
+        return (self.krx_base_url, self.ecos_base_url) != (DEFAULT_KRX_BASE_URL, DEFAULT_ECOS_BASE_URL)
 
     @property
     def archive_dir(self) -> Path:
@@ -75,13 +89,18 @@ def _positive(env: dict[str, str], name: str, default: float, cast: type) -> flo
     return value
 
 
+def _base_url(env: dict[str, str], name: str, default: str) -> str:
+    url = (env.get(name) or default).rstrip("/")
+    if not re.match(r"^https?://", url):
+        raise SettingsError(f"{name} must start with http:// or https://, got {url!r}")
+    return url
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read and validate the environment; raises SettingsError naming the bad variable."""
     env = dict(os.environ if env is None else env)
     home = Path(env.get("DART_FG_HOME") or "./.dart_fg").absolute()
-    base_url = (env.get("DART_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    if not re.match(r"^https?://", base_url):
-        raise SettingsError(f"DART_API_BASE_URL must start with http:// or https://, got {base_url!r}")
+    base_url = _base_url(env, "DART_API_BASE_URL", DEFAULT_BASE_URL)
     database_url = env.get("DATABASE_URL") or None
     if database_url and not database_url.startswith("postgresql"):
         raise SettingsError("DATABASE_URL must be a postgresql:// URL")
@@ -94,6 +113,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         alert_webhook_url=env.get("DART_FG_ALERT_WEBHOOK_URL") or None,
         requests_per_second=_positive(env, "DART_FG_REQUESTS_PER_SECOND", 5.0, float),
         daily_call_budget=int(_positive(env, "DART_FG_DAILY_CALL_BUDGET", 10_000, int)),
+        krx_api_key=env.get("KRX_API_KEY", "").strip() or None,
+        krx_base_url=_base_url(env, "KRX_API_BASE_URL", DEFAULT_KRX_BASE_URL),
+        ecos_api_key=env.get("ECOS_API_KEY", "").strip() or None,
+        ecos_base_url=_base_url(env, "ECOS_API_BASE_URL", DEFAULT_ECOS_BASE_URL),
+        market_requests_per_second=_positive(env, "DART_FG_MARKET_REQUESTS_PER_SECOND", 5.0, float),
+        market_daily_call_budget=int(_positive(env, "DART_FG_MARKET_DAILY_CALL_BUDGET", 10_000, int)),
     )
 
 

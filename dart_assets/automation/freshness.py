@@ -21,6 +21,7 @@ from dart_assets.ingestion.partitions import (
     FINANCIAL_ACCOUNTS_KEY,
     SEOUL,
 )
+from dart_assets.ingestion.market import MARKET_KEYS
 
 MARTS_SCHEMA = "dart_marts"
 
@@ -37,6 +38,10 @@ FRESHNESS_POLICIES: dict[dg.AssetKey, dg.FreshnessPolicy] = {
     CORP_CODES_KEY: dg.FreshnessPolicy.cron(
         deadline_cron="0 6 * * 1", lower_bound_delta=timedelta(hours=29), timezone=SEOUL
     ),
+    # The 09:10 Tuesday-Saturday market run: Saturday's load must be followed by Tuesday's
+    # (with its retries) within 74 hours. Exchange holidays of more than a day make them stale
+    # on purpose (no new session); a run that fails alerts on its own at once.
+    **{key: dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=74)) for key in MARKET_KEYS},
 }
 # Every mart is rebuilt by the 18:30 dart_daily run, due by 20:00 on weekdays.
 MARTS_POLICY = dg.FreshnessPolicy.cron(

@@ -18,14 +18,17 @@ import sqlalchemy as sa
 
 from dart_assets.automation.schedules import seoul_date
 from dart_assets.automation.state import breaker_status, quota_left, quota_usage
+from dart_assets.ingestion.market import MARKET_KEYS
 from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
 from dart_assets.settings import Settings
 
 HEARTBEAT_TOLERANCE = timedelta(minutes=5)
 REQUIRED_DAEMONS = ("SCHEDULER", "SENSOR")
-# Longest normal gap between loads: a long weekend for the daily asset, a week plus a day for weekly ones.
+# Longest normal gap between loads: a long weekend for the daily assets (market data lands
+# Tuesday to Saturday mornings), a week plus a day for weekly ones.
 MAX_AGE: dict[str, timedelta] = {
     DISCLOSURES_KEY.to_user_string(): timedelta(days=4),
+    **{key.to_user_string(): timedelta(days=4) for key in MARKET_KEYS},
     FINANCIAL_ACCOUNTS_KEY.to_user_string(): timedelta(days=8),
     CORP_CODES_KEY.to_user_string(): timedelta(days=8),
 }

@@ -9,6 +9,9 @@ them on. The partition each tick picks is a pure function of the tick time (unit
 - `dart_daily` catch-up at 07:00 on weekdays reloads the previous XKRX session, because filings
   keep arriving after 18:30. After a holiday that session was already caught up on the first
   morning, so later holiday mornings skip instead of reloading it again.
+- `market_daily` at 09:10 Tuesday to Saturday loads the previous XKRX session (KRX publishes a
+  session after midnight, before 09:00 the next day), skipping mornings whose previous session an
+  earlier morning already loaded (after a holiday), like the catch-up.
 - `dart_weekly` at 02:00 on Sundays loads the last complete week (Monday-start partitions; the
   week that ends tonight is not a partition yet).
 - `dart_corp_codes` at 01:00 on Sundays, before the financials that join on it.
@@ -27,10 +30,11 @@ from dart_assets.automation.calendar import previous_session
 from dart_assets.ingestion.partitions import SEOUL
 
 DAILY_JOB = "dart_daily"
+MARKET_JOB = "market_daily"
 WEEKLY_JOB = "dart_weekly"
 CORP_CODES_JOB = "dart_corp_codes"
 SOURCE_FRESHNESS_JOB = "dart_source_freshness"
-PIPELINE_JOBS = (DAILY_JOB, WEEKLY_JOB, CORP_CODES_JOB)  # the DART loads: dead letters are re-driven
+PIPELINE_JOBS = (DAILY_JOB, MARKET_JOB, WEEKLY_JOB, CORP_CODES_JOB)  # the loads: dead letters are re-driven
 SCHEDULED_JOBS = (*PIPELINE_JOBS, SOURCE_FRESHNESS_JOB)
 TRIGGER_TAG = "dart_fg/trigger"
 RUNNING = dg.DefaultScheduleStatus.RUNNING
@@ -92,6 +96,20 @@ def dart_daily_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest |
 
 
 @dg.schedule(
+    job_name=MARKET_JOB,
+    cron_schedule="10 9 * * 2-6",
+    execution_timezone=SEOUL,
+    default_status=RUNNING,
+    description="The previous XKRX session's market data and the index, the morning after (09:10).",
+)
+def market_daily_morning(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    partition = catchup_partition(context.scheduled_execution_time)
+    if partition is None:
+        return dg.SkipReason("the previous session was already loaded on an earlier morning")
+    return dg.RunRequest(run_key=f"market-{partition}", partition_key=partition, tags={TRIGGER_TAG: "morning"})
+
+
+@dg.schedule(
     job_name=WEEKLY_JOB,
     cron_schedule="0 2 * * 0",
     execution_timezone=SEOUL,
@@ -127,6 +145,7 @@ dart_source_freshness_daily = dg.ScheduleDefinition(
 PIPELINE_SCHEDULES = [
     dart_daily_evening,
     dart_daily_catchup,
+    market_daily_morning,
     dart_weekly_sunday,
     dart_corp_codes_weekly,
     dart_source_freshness_daily,

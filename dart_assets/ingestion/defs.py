@@ -9,11 +9,13 @@ import dagster as dg
 from dart_assets.ingestion.corp_codes import corp_codes
 from dart_assets.ingestion.disclosures import disclosures
 from dart_assets.ingestion.financials import financial_accounts
+from dart_assets.ingestion.market import MARKET_ASSETS, RESOURCES as MARKET_RESOURCES, market_key
 from dart_assets.ingestion.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
 from dart_assets.ingestion.resources import DartResource, WarehouseResource
@@ -22,7 +24,25 @@ from dart_assets.validation.checks import (
     no_duplicate_keys_check,
     quarantine_rate_check,
 )
+from dart_assets.market.tables import ALL_TABLES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
+from dart_assets.validation.market_checks import ISSUE_COUNT_BAND, ISSUE_COUNT_SQL, KOSPI_ROW_SQL, PUT_CALL_SQL, session_check
 from dart_assets.validation.schemas import ACCOUNT_KEY
+
+MARKET_CHECKS = [
+    session_check(
+        market_key(KOSPI_INDEX), MARKET_PARTITIONS, name="one_kospi_row_per_session", sql=KOSPI_ROW_SQL,
+        description="Every session has exactly one 코스피 row with a close: momentum and safe haven need it.",
+    ),
+    session_check(
+        market_key(OPTION_TRADES), MARKET_PARTITIONS, name="put_and_call_volume_present", sql=PUT_CALL_SQL,
+        description="Every session has KOSPI200 option (코스피200 옵션) put and call volume above zero.",
+    ),
+    session_check(
+        market_key(STOCK_TRADES), MARKET_PARTITIONS, name="issue_count_plausible", sql=ISSUE_COUNT_SQL,
+        description=f"Every session lists {ISSUE_COUNT_BAND[0]}-{ISSUE_COUNT_BAND[1]} KOSPI issues (a truncated answer skews breadth and strength).",
+    ),
+    *(quarantine_rate_check(market_key(t), partitions_def=MARKET_PARTITIONS) for t in ALL_TABLES),
+]
 
 ASSET_CHECKS = [
     no_duplicate_keys_check(
@@ -40,6 +60,7 @@ ASSET_CHECKS = [
     quarantine_rate_check(FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS),
     no_duplicate_keys_check(CORP_CODES_KEY, "dart_raw.corp_codes", ["corp_code"]),
     quarantine_rate_check(CORP_CODES_KEY),
+    *MARKET_CHECKS,
 ]
 
 dart_corp_codes_job = dg.define_asset_job(
@@ -58,8 +79,8 @@ dart_weekly_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[corp_codes, disclosures, financial_accounts],
+    assets=[corp_codes, disclosures, financial_accounts, *MARKET_ASSETS],
     asset_checks=ASSET_CHECKS,
     jobs=[dart_corp_codes_job, dart_weekly_job],
-    resources={"dart": DartResource(), "warehouse": WarehouseResource()},
+    resources={"dart": DartResource(), "warehouse": WarehouseResource(), **MARKET_RESOURCES},
 )

@@ -1,4 +1,4 @@
-"""Dagster resources of the ingestion concern: the warehouse engine and the OpenDART client."""
+"""Dagster resources of the ingestion concern: the warehouse engine and the source clients."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from dart_assets.dart.breaker import CircuitBreaker
 from dart_assets.dart.client import DartClient
+from dart_assets.ecos.client import EcosClient
+from dart_assets.krx.client import KrxClient
 from dart_assets.warehouse import migrate
 from dart_assets.warehouse.db import get_engine, resolve_database_url
 
@@ -54,3 +56,22 @@ class DartResource(dg.ConfigurableResource):
             yield client
         finally:
             client.close()
+
+
+class KrxResource(dg.ConfigurableResource):
+    """The KRX Open API from the environment (KRX_API_KEY, KRX_API_BASE_URL); calls are counted
+    against the key's daily budget in dart_ops.api_quota_usage, like OpenDART's."""
+
+    @contextmanager
+    def client(self, engine: sa.Engine) -> Iterator[KrxClient]:
+        with KrxClient.from_settings(engine=engine) as client:
+            yield client
+
+
+class EcosResource(dg.ConfigurableResource):
+    """Bank of Korea ECOS from the environment (ECOS_API_KEY, ECOS_API_BASE_URL)."""
+
+    @contextmanager
+    def client(self, engine: sa.Engine) -> Iterator[EcosClient]:
+        with EcosClient.from_settings(engine=engine) as client:
+            yield client

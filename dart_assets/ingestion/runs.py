@@ -16,14 +16,14 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-from dart_assets.dart.client import DartClient
 from dart_assets.dart.errors import DailyBudgetExhaustedError, QuotaExceededError
+from dart_assets.market.errors import QUOTA_ERRORS as MARKET_QUOTA_ERRORS
 from dart_assets.ingestion.archive import archive_path, write_jsonl_gz
 from dart_assets.ingestion.partitions import DART_API_POOL
 from dart_assets.ingestion.policies import DART_RETRY_POLICY
@@ -32,7 +32,15 @@ from dart_assets.settings import get_settings
 from dart_assets.validation.quarantine import Quarantined
 from dart_assets.warehouse.loaders import LoadResult, PartitionStats
 
-QUOTA_ERRORS = (QuotaExceededError, DailyBudgetExhaustedError)
+QUOTA_ERRORS = (QuotaExceededError, DailyBudgetExhaustedError, *MARKET_QUOTA_ERRORS)
+
+
+class MeteredClient(Protocol):
+    """What the partition walk needs of a source client (OpenDART, KRX, ECOS)."""
+
+    def remaining_budget(self) -> int: ...
+
+    def stats(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ def split_count(total: int, weights: Sequence[int]) -> list[int]:
     return floors
 
 
-def calls_since(client: DartClient, before: Mapping[str, Any]) -> tuple[int, int]:
+def calls_since(client: MeteredClient, before: Mapping[str, Any]) -> tuple[int, int]:
     """(API calls, retries) the client made since `before` (an earlier `client.stats()`)."""
     after = client.stats()
     return after["api_calls"] - before["api_calls"], after["retries"] - before["retries"]
@@ -151,9 +159,11 @@ def quota_stop(exc: Exception, first_missing: str, last_key: str, loaded: int, t
     resume = first_missing if first_missing == last_key else f"{first_missing}..{last_key}"
     return dg.Failure(
         description=(
-            f"OpenDART daily quota exhausted ({exc}). Loaded {loaded} of {total} partitions; "
+            f"{'Market data' if isinstance(exc, MARKET_QUOTA_ERRORS) else 'OpenDART'} daily quota exhausted ({exc}). "
+            f"Loaded {loaded} of {total} partitions; "
             f"first partition not loaded: {first_missing}. The partitions already loaded are kept. "
-            f"Re-launch {resume} after the quota resets (next Asia/Seoul day) or with more keys in DART_API_KEYS."
+            f"Re-launch {resume} after the quota resets (next Asia/Seoul day)"
+            f"{'' if isinstance(exc, MARKET_QUOTA_ERRORS) else ' or with more keys in DART_API_KEYS'}."
         ),
         metadata={
             "first_partition_not_loaded": first_missing,
@@ -206,7 +216,7 @@ def dart_asset(
     ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
         engine = warehouse.engine()
         with dart.client(engine) as client:
-            yield from _walk(
+            yield from walk_partitions(
                 context,
                 asset_key=key,
                 units=units(context),
@@ -218,13 +228,13 @@ def dart_asset(
     return _asset
 
 
-def _walk(
+def walk_partitions(
     context: dg.AssetExecutionContext,
     *,
     asset_key: dg.AssetKey,
     units: Sequence[Sequence[str]],
     load_unit: Callable[[Sequence[str]], Iterable[PartitionLoad]],
-    client: DartClient,
+    client: MeteredClient,
     engine: sa.Engine,
 ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
     """Load `units` of partition keys in order; see the module docstring for the guarantees.

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY
+from dart_assets.ingestion.market import MARKET_KEYS
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MARKET_PARTITIONS
 from dart_assets.transform.freshness import dbt_source_freshness
 from dart_assets.transform.profile import apply_dbt_env
 from dart_assets.transform.project import (
@@ -85,6 +86,18 @@ dart_daily = dg.define_asset_job(
     description="One day's disclosures ingested and validated, then every dbt model downstream through dart_marts.",
 )
 
+# The morning after a session: its market data from KRX and ECOS, then the unpartitioned dbt
+# models downstream (market components through fear_greed_index). The daily-partitioned models
+# (disclosure sentiment) follow the evening dart_daily run, and one job holds one partitions
+# definition.
+_MARKET = dg.AssetSelection.assets(*MARKET_KEYS)
+market_daily = dg.define_asset_job(
+    "market_daily",
+    selection=_MARKET | (_MARKET.downstream() & dg.AssetSelection.assets(dbt_models)),
+    partitions_def=MARKET_PARTITIONS,
+    description="One XKRX session's market data (KRX, ECOS) ingested and validated, then the index models downstream.",
+)
+
 dart_source_freshness = dg.define_asset_job(
     "dart_source_freshness",
     selection=dg.AssetSelection.checks(dbt_source_freshness),
@@ -94,6 +107,6 @@ dart_source_freshness = dg.define_asset_job(
 defs = dg.Definitions(
     assets=[dbt_daily_models, dbt_models],
     asset_checks=[dbt_source_freshness],
-    jobs=[dart_daily, dart_source_freshness],
+    jobs=[dart_daily, market_daily, dart_source_freshness],
     resources={"dbt": dbt_resource()},
 )

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 
 from dart_assets.dart.amounts import parse_amount
 from dart_assets.dart.paging import LIST_FIELDS
+from dart_assets.market.tables import RawTable, source_fields
+from dart_assets.market.values import parse_decimal, parse_yyyymmdd
 from dart_assets.validation.quarantine import Quarantined, replace_quarantine
 from dart_assets.validation.schemas import ACCOUNT_FIELDS, ACCOUNT_KEY, AMOUNT_FIELDS, CORP_CODE_FIELDS
 
@@ -251,3 +253,31 @@ load_financial_accounts = partial(
         prepare=_parse_account_amounts,
     ),
 )
+
+
+def _market_columns(table: RawTable, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validated source strings -> the table's columns: the session date, text, exact Decimals."""
+    fields = source_fields(table)
+    out = pd.DataFrame(index=frame.index)
+    out["date"] = [parse_yyyymmdd(v).isoformat() for v in frame[fields["date"]]]
+    for column in table.text_columns:
+        out[column] = frame[fields[column]]
+    for column in table.numeric_columns:
+        out[column] = pd.Series([parse_decimal(v) for v in frame[fields[column]]], index=frame.index, dtype=object)
+    return out
+
+
+def _replace_sessions_sql(table: RawTable, temp: str) -> str:
+    """Rows of the loaded sessions that the source no longer sends are removed, so that a
+    partition holds exactly its last answer (a re-run after a correction leaves no stale row)."""
+    key = " AND ".join(f"l.{c} = t.{c}" for c in table.primary_key)
+    return (
+        f"DELETE FROM {table.qualified} t WHERE t.date IN (SELECT DISTINCT date FROM {temp}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {temp} l WHERE {key})"
+    )
+
+
+def market_loader(table: RawTable) -> Callable[..., LoadResult]:
+    """The loader of one market_raw table: one session's (or an ECOS range's) valid rows."""
+    spec = _RawTable(table.qualified, "m", table.columns, table.primary_key, prepare=partial(_market_columns, table))
+    return partial(_load, replace(spec, before_upsert=_replace_sessions_sql(table, spec.temp)))

@@ -31,8 +31,17 @@ def test_bad_key_error_names_variable_but_not_value() -> None:
 
 
 def test_repr_hides_keys() -> None:
-    s = load_settings({"DART_API_KEY": "k" * 40})
-    assert "k" * 40 not in repr(s)
+    s = load_settings({"DART_API_KEY": "k" * 40, "KRX_API_KEY": "krx-secret", "ECOS_API_KEY": "ecos-secret"})
+    assert "k" * 40 not in repr(s) and "krx-secret" not in repr(s) and "ecos-secret" not in repr(s)
+
+
+def test_market_defaults_are_the_real_services() -> None:
+    s = load_settings({})
+    assert s.krx_base_url == "https://data-dbg.krx.co.kr/svc/apis"
+    assert s.ecos_base_url == "https://ecos.bok.or.kr/api"
+    assert s.krx_api_key is None and s.ecos_api_key is None and not s.market_uses_simulator
+    sim = load_settings({"KRX_API_BASE_URL": "http://127.0.0.1:1/krx/", "ECOS_API_BASE_URL": "http://127.0.0.1:1/ecos"})
+    assert sim.krx_base_url == "http://127.0.0.1:1/krx" and sim.market_uses_simulator
 
 
 @pytest.mark.parametrize(
@@ -44,6 +53,9 @@ def test_repr_hides_keys() -> None:
         ({"DART_FG_REQUESTS_PER_SECOND": "nan"}, "DART_FG_REQUESTS_PER_SECOND"),
         ({"DART_FG_REQUESTS_PER_SECOND": "inf"}, "DART_FG_REQUESTS_PER_SECOND"),
         ({"DART_FG_DAILY_CALL_BUDGET": "lots"}, "DART_FG_DAILY_CALL_BUDGET"),
+        ({"KRX_API_BASE_URL": "data-dbg.krx.co.kr"}, "KRX_API_BASE_URL"),
+        ({"ECOS_API_BASE_URL": "file:///x"}, "ECOS_API_BASE_URL"),
+        ({"DART_FG_MARKET_DAILY_CALL_BUDGET": "0"}, "DART_FG_MARKET_DAILY_CALL_BUDGET"),
     ],
 )
 def test_invalid_values_are_named(env: dict[str, str], variable: str) -> None:

@@ -11,9 +11,12 @@ from dart_assets.ingestion.partitions import (
     DART_API_POOL,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    KRX_API_POOL,
+    MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
 
+MARKET_KEY = dg.AssetKey(["market_raw", "kospi_index"])
 DART_FACING = (DISCLOSURES_KEY, CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY)
 
 
@@ -27,14 +30,18 @@ def _stub_pipeline(job_names: tuple[str, ...]) -> dg.Definitions:
     @dg.asset(key=CORP_CODES_KEY)
     def corp() -> None: ...
 
+    @dg.asset(key=MARKET_KEY, partitions_def=MARKET_PARTITIONS)
+    def market() -> None: ...
+
     selections = {
         "dart_daily": DISCLOSURES_KEY,
         "dart_weekly": FINANCIAL_ACCOUNTS_KEY,
         "dart_corp_codes": CORP_CODES_KEY,
         "dart_source_freshness": CORP_CODES_KEY,
+        "market_daily": MARKET_KEY,
     }
     jobs = [dg.define_asset_job(name, selection=dg.AssetSelection.assets(selections[name])) for name in job_names]
-    return dg.Definitions(assets=[daily, weekly, corp], jobs=jobs)
+    return dg.Definitions(assets=[daily, weekly, corp, market], jobs=jobs)
 
 
 def test_every_sensor_and_schedule_runs_by_default() -> None:
@@ -53,6 +60,7 @@ def test_merged_with_all_jobs_loads_everything() -> None:
     assert {s.name for s in repo.schedule_defs} == {
         "dart_daily_evening",
         "dart_daily_catchup",
+        "market_daily_morning",
         "dart_weekly_sunday",
         "dart_corp_codes_weekly",
         "dart_source_freshness_daily",
@@ -60,6 +68,7 @@ def test_merged_with_all_jobs_loads_everything() -> None:
     }
     assert {f"{job}_dead_letter_redrive" for job in PIPELINE_JOBS} <= {s.name for s in repo.sensor_defs}
     assert repo.asset_graph.get(DISCLOSURES_KEY).freshness_policy is not None
+    assert repo.asset_graph.get(MARKET_KEY).freshness_policy is not None
 
 
 @pytest.mark.parametrize("missing", SCHEDULED_JOBS)
@@ -89,3 +98,15 @@ def test_dart_facing_assets_retry_with_exponential_backoff_and_jitter() -> None:
         assert policy.backoff == dg.Backoff.EXPONENTIAL, key
         assert policy.jitter in (dg.Jitter.FULL, dg.Jitter.PLUS_MINUS), key
         assert op.pool == DART_API_POOL, key
+
+
+def test_market_assets_retry_later_and_share_the_krx_pool() -> None:
+    from dart_assets.definitions import defs
+    from dart_assets.ingestion.market import KRX_ASSETS
+
+    assets = defs.get_repository_def().assets_defs_by_key
+    for asset in KRX_ASSETS:
+        op = assets[asset.key].op
+        assert op.pool == KRX_API_POOL and op.retry_policy.backoff == dg.Backoff.EXPONENTIAL
+        assert op.retry_policy.delay >= 300  # data published late is retried minutes later, not seconds
+        assert assets[asset.key].partitions_def == MARKET_PARTITIONS
