@@ -27,7 +27,7 @@ class SettingsError(ValueError):
 class Settings:
     api_keys: tuple[str, ...] = field(repr=False)
     base_url: str
-    database_url: str | None
+    database_url: str | None = field(repr=False)  # may hold a password
     home: Path
     dagster_home: Path
     alert_webhook_url: str | None = field(default=None, repr=False)

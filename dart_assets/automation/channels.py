@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import ssl
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -110,8 +111,12 @@ class Email:
         message.set_content("\n".join(lines))
         with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
             if self.starttls:
-                smtp.starttls()
+                # The default context verifies the server's certificate and host name; without
+                # it STARTTLS only hides the password from passive listeners.
+                smtp.starttls(context=ssl.create_default_context())
             if self.username:
+                if not self.starttls:  # build_channel refuses this; kept as the last line of defence
+                    raise SettingsError("SMTP login without STARTTLS would send the password in clear text")
                 smtp.login(self.username, self.password or "")
             smtp.send_message(message)
 
@@ -146,6 +151,11 @@ def build_channel(spec: dict[str, Any], position: int) -> Channel:
         if not spec.get("host") or not recipients:
             raise SettingsError(f"alert channel #{position} (email): needs host and at least one 'to' address")
         password = spec.get("password") or None
+        if (spec.get("username") or password) and not spec.get("starttls", False):
+            raise SettingsError(
+                f"alert channel #{position} (email): a username/password needs starttls: true "
+                "(the password would otherwise cross the network in clear text)"
+            )
         return Email(
             host=str(spec["host"]),
             port=int(spec.get("port") or 25),
@@ -168,13 +178,24 @@ def build_channels(specs: tuple[dict[str, Any], ...]) -> list[Channel]:
     return channels
 
 
+def failure_summary(exc: BaseException) -> str:
+    """What a failed delivery may say in a log: the exception class and HTTP status only.
+
+    Exception texts carry the webhook URL (a Slack webhook URL is a credential) or the SMTP
+    server's reply; neither belongs in a log line.
+    """
+    response = getattr(exc, "response", None)
+    status = f" HTTP {response.status_code}" if isinstance(response, httpx.Response) else ""
+    return f"{type(exc).__name__}{status}"
+
+
 def deliver(channels: list[Channel], alert: Alert) -> list[str]:
-    """Send to every channel; returns the names that failed (errors are logged, redacted)."""
+    """Send to every channel; returns the names that failed (logged without their details)."""
     failed = []
     for channel in channels:
         try:
             channel.send(alert)
         except Exception as exc:  # one broken channel must not silence the others
             failed.append(channel.name)
-            log.error("alert channel %s failed for %s: %s", channel.name, alert.incident_key, redact(str(exc)))
+            log.error("alert channel %s failed for %s: %s", channel.name, alert.incident_key, failure_summary(exc))
     return failed

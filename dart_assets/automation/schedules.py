@@ -6,9 +6,8 @@ them on. The partition each tick picks is a pure function of the tick time (unit
 - `dart_daily` at 18:30 every weekday loads that day. It also runs on weekdays the exchange is
   closed (e.g. 31 December), because DART still accepts filings then; a day without filings
   costs one API call.
-- `dart_daily` catch-up at 07:00 on weekdays reloads the previous XKRX session, because filings
-  keep arriving after 18:30. After a holiday that session was already caught up on the first
-  morning, so later holiday mornings skip instead of reloading it again.
+- `dart_daily` catch-up at 07:00 on weekdays reloads the previous weekday, because filings
+  keep arriving after 18:30 (on exchange holidays too: DART accepts filings on 31 December).
 - `market_daily` at 09:10 Tuesday to Saturday loads the previous XKRX session (KRX publishes a
   session after midnight, before 09:00 the next day), skipping mornings whose previous session an
   earlier morning already loaded (after a holiday), like the catch-up.
@@ -49,12 +48,21 @@ def evening_partition(tick: datetime) -> str:
     return seoul_date(tick).isoformat()
 
 
-def catchup_partition(tick: datetime) -> str | None:
-    """The previous XKRX session, or None when an earlier morning already caught it up."""
+def previous_weekday(day: date) -> date:
+    return day - timedelta(days=3 if day.weekday() == 0 else 1)
+
+
+def catchup_partition(tick: datetime) -> str:
+    """The previous weekday: its 18:30 run happened (the evening schedule runs on exchange
+    holidays too), and filings that arrived after it are reloaded, 31 December included."""
+    return previous_weekday(seoul_date(tick)).isoformat()
+
+
+def market_partition(tick: datetime) -> str | None:
+    """The previous XKRX session, or None when an earlier morning already loaded it."""
     today = seoul_date(tick)
     target = previous_session(today)
-    previous_weekday = today - timedelta(days=3 if today.weekday() == 0 else 1)
-    if previous_session(previous_weekday) == target:
+    if previous_session(previous_weekday(today)) == target:
         return None
     return target.isoformat()
 
@@ -84,12 +92,10 @@ def dart_daily_evening(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     cron_schedule="0 7 * * 1-5",
     execution_timezone=SEOUL,
     default_status=RUNNING,
-    description="Reload the previous XKRX session for filings that arrived after 18:30.",
+    description="Reload the previous weekday for filings that arrived after its 18:30 run.",
 )
-def dart_daily_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+def dart_daily_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     partition = catchup_partition(context.scheduled_execution_time)
-    if partition is None:
-        return dg.SkipReason("the previous session was already caught up on an earlier morning")
     return dg.RunRequest(
         run_key=f"catchup-{partition}", partition_key=partition, tags={TRIGGER_TAG: "catchup"}
     )
@@ -103,7 +109,7 @@ def dart_daily_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest |
     description="The previous XKRX session's market data and the index, the morning after (09:10).",
 )
 def market_daily_morning(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-    partition = catchup_partition(context.scheduled_execution_time)
+    partition = market_partition(context.scheduled_execution_time)
     if partition is None:
         return dg.SkipReason("the previous session was already loaded on an earlier morning")
     return dg.RunRequest(run_key=f"market-{partition}", partition_key=partition, tags={TRIGGER_TAG: "morning"})

@@ -22,6 +22,12 @@ def archive_path(archive_dir: Path, asset_path: Sequence[str], partition_key: st
     return archive_dir.joinpath(*asset_path, f"{partition_key}.jsonl.gz")
 
 
+def _encode(lines: list[str]) -> bytes:
+    """UTF-8; a lone surrogate (invalid UTF-8) becomes its JSON escape, which json.loads reads
+    back as the same character, so the archive stays lossless and readable."""
+    return ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")
+
+
 def write_jsonl_gz(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
     """Write `rows` as gzip'd JSON lines to `path` atomically (temp file + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,10 +39,10 @@ def write_jsonl_gz(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
             for row in rows:
                 chunk.append(json.dumps(row, ensure_ascii=False))
                 if len(chunk) == _CHUNK_ROWS:
-                    out.write(("\n".join(chunk) + "\n").encode())
+                    out.write(_encode(chunk))
                     chunk.clear()
             if chunk:
-                out.write(("\n".join(chunk) + "\n").encode())
+                out.write(_encode(chunk))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from dart_assets.market.tables import RawTable, source_fields
 from dart_assets.market.values import is_number_text
+from dart_assets.validation.schemas import STORABLE
 
 
 def market_frame(table: RawTable, rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -33,7 +34,9 @@ def market_schema(table: RawTable, sessions: Sequence[str]) -> pa.DataFrameSchem
     }
     for column in table.text_columns:
         required = column in table.key
-        checks = [pa.Check(lambda s: s.map(lambda v: isinstance(v, str) and v.strip() != ""), element_wise=False, name="present")] if required else []
+        checks = [STORABLE]
+        if required:
+            checks.append(pa.Check(lambda s: s.map(lambda v: isinstance(v, str) and v.strip() != ""), name="present"))
         columns[fields[column]] = pa.Column(object, checks, nullable=not required)
     for column in table.numeric_columns:
         columns[fields[column]] = pa.Column(

@@ -101,6 +101,18 @@ _INSERT = sa.text(
 )
 
 
+def jsonb_safe(value: Any) -> Any:
+    """`value` with what jsonb cannot hold spelled out: NUL as the text "\\u0000", a lone
+    surrogate as its escape. The quarantine must take exactly the rows nothing else can store."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {str(k): jsonb_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonb_safe(v) for v in value]
+    return value
+
+
 def replace_quarantine(
     conn: sa.Connection,
     *,
@@ -122,9 +134,9 @@ def replace_quarantine(
                 {
                     "asset_key": asset_key,
                     "partition_key": partition_key,
-                    "record_key": row.record_key,
-                    "reason": row.reason,
-                    "payload": json.dumps(row.payload, ensure_ascii=False, default=str),
+                    "record_key": jsonb_safe(row.record_key),
+                    "reason": jsonb_safe(row.reason),
+                    "payload": json.dumps(jsonb_safe(row.payload), ensure_ascii=False, default=str),
                     "run_id": run_id,
                 }
                 for row in rows

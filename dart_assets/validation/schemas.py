@@ -10,6 +10,7 @@ its trailing spaces (exchange filings carry 14 of them); only the emptiness chec
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -54,13 +55,26 @@ ACCOUNT_FIELDS = (
 ACCOUNT_KEY = ("rcept_no", "fs_div", "sj_div", "account_nm", "ord")
 
 # [0-9] rather than \d: Python's \d also matches non-ASCII digits, PostgreSQL's CHECK does not.
-_RCEPT_NO = r"^[0-9]{14}$"
-_CORP_CODE = r"^[0-9]{8}$"
-_YYYYMMDD = r"^[0-9]{8}$"
-_STOCK_CODE = r"^[0-9A-Z]{6}$"  # same pattern as the table's CHECK
+# \Z rather than $: Python's $ also matches before a trailing newline, PostgreSQL's does not, so
+# "20240104000001\n" would pass here and then fail the whole partition's load on every retry.
+_RCEPT_NO = r"^[0-9]{14}\Z"
+_CORP_CODE = r"^[0-9]{8}\Z"
+_YYYYMMDD = r"^[0-9]{8}\Z"
+_STOCK_CODE = r"^[0-9A-Z]{6}\Z"  # the table's CHECK, anchored the way PostgreSQL anchors it
+#: NUL breaks COPY and jsonb, a lone surrogate breaks UTF-8 (the archive, psycopg2): such a row
+#: is quarantined with this reason instead of failing the partition.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(value: object) -> bool:
+    """Whether PostgreSQL can store `value` as text (non-strings are other checks' business)."""
+    return not (isinstance(value, str) and _UNSTORABLE.search(value))
+
+
+STORABLE = pa.Check(storable_text, element_wise=True, name="no_nul_or_lone_surrogate")
 # Comma-grouped integer, optionally signed, or DART's empty markers ("", "-"); see amounts.py.
 _NOT_BLANK = r"^\s*\S"  # str_matches anchors at the start: at least one visible character
-_AMOUNT = r"^\s*([+-]?[0-9][0-9,]*|-|–|—)?\s*$"
+_AMOUNT = r"^\s*([+-]?[0-9][0-9,]*|-|–|—)?\s*\Z"
 
 
 def _real_date(series: pd.Series) -> pd.Series:
@@ -113,14 +127,14 @@ class FinancialAccountFrame(pa.DataFrameModel):
     rcept_no: Series[str] = pa.Field(str_matches=_RCEPT_NO)
     corp_code: Series[str] = pa.Field(str_matches=_CORP_CODE)
     stock_code: Series[str] = pa.Field(nullable=True, str_matches=_STOCK_CODE)
-    bsns_year: Series[str] = pa.Field(str_matches=r"^(19|20)[0-9]{2}$")
+    bsns_year: Series[str] = pa.Field(str_matches=r"^(19|20)[0-9]{2}\Z")
     reprt_code: Series[str] = pa.Field(isin=list(REPORT_CODES))
     fs_div: Series[str] = pa.Field(isin=["CFS", "OFS"])
     fs_nm: Series[str] = pa.Field(nullable=True)
     sj_div: Series[str] = pa.Field(str_matches=_NOT_BLANK)
     sj_nm: Series[str] = pa.Field(nullable=True)
     account_nm: Series[str] = pa.Field(str_matches=_NOT_BLANK)
-    ord: Series[str] = pa.Field(str_matches=r"^[0-9]+$")
+    ord: Series[str] = pa.Field(str_matches=r"^[0-9]+\Z")
     thstrm_nm: Series[str] = pa.Field(nullable=True)
     thstrm_dt: Series[str] = pa.Field(nullable=True)
     frmtrm_nm: Series[str] = pa.Field(nullable=True)
@@ -144,6 +158,8 @@ def model_schema(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
     the later ones are quarantined as duplicates (DART's pages can shift under new filings)."""
     schema = copy.copy(model.to_schema())
     schema.report_duplicates = "exclude_first"
+    for name, column in schema.columns.items():
+        schema = schema.update_column(name, checks=[*column.checks, STORABLE])
     return schema
 
 

@@ -181,6 +181,19 @@ def _write(conn: sa.Connection, table: _RawTable, frame: pd.DataFrame) -> tuple[
     return _upsert(conn, _upsert_sql(table), len(frame))
 
 
+_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:asset_key), hashtext(:partition_key))")
+
+
+def lock_partition(conn: sa.Connection, asset_key: str, partition_key: str) -> None:
+    """Serialise loads of one (asset, partition) until the transaction ends.
+
+    The dart_api pool keeps scheduled runs apart, but not two shells running `dagster asset
+    materialize`: both would replace the partition's quarantine from their own snapshot and
+    leave it doubled. Other partitions (and other assets) are not blocked.
+    """
+    conn.execute(_LOCK, {"asset_key": asset_key, "partition_key": partition_key})
+
+
 def _load(
     table: _RawTable,
     engine: sa.Engine,
@@ -195,6 +208,7 @@ def _load(
     """Upsert one partition's valid rows of `table`, replace its quarantine and record it, atomically."""
     started = time.perf_counter()
     with engine.begin() as conn:
+        lock_partition(conn, asset_key, partition_key)
         inserted, updated, unchanged = _write(conn, table, frame) if len(frame) else (0, 0, 0)
         replace_quarantine(conn, asset_key=asset_key, partition_key=partition_key, rows=quarantined, run_id=run_id)
         result = LoadResult(

@@ -73,3 +73,57 @@ def test_financial_amounts_are_exact_numerics(engine) -> None:
                     "FROM dart_raw.financial_accounts ORDER BY fs_div")
         ).all()
     assert got == [(fs, Decimal("455905980000000001"), Decimal("-205875"), None, None) for fs in ("CFS", "OFS")]
+
+
+@pytest.mark.parametrize(
+    "overrides, reason",
+    [
+        ({"rcept_no": "20250721000003\n"}, "rcept_no: str_matches"),  # Python's $ would accept it
+        ({"corp_name": "삼성\x00전자"}, "corp_name: no_nul_or_lone_surrogate"),  # breaks COPY and jsonb
+        ({"report_nm": "주요사항보고서\ud800"}, "report_nm: no_nul_or_lone_surrogate"),  # breaks UTF-8
+    ],
+)
+def test_values_the_database_cannot_store_are_quarantined_and_the_partition_loads(engine, tmp_path, overrides, reason) -> None:
+    from dart_assets.ingestion.archive import write_jsonl_gz
+    from dart_assets.validation.quarantine import split_valid
+    from dart_assets.validation.schemas import disclosure_schema
+    from datetime import date
+    import gzip
+    import json
+
+    rows = [filing("20250721000001"), {**filing("20250721000002"), **overrides}]
+    frame = disclosures_frame(rows)
+    valid, quarantined = split_valid(frame, disclosure_schema(date(2025, 7, 21), date(2025, 7, 21)), rows, ["rcept_no"])
+    assert [q.position for q in quarantined] == [1] and reason in quarantined[0].reason
+
+    archive = write_jsonl_gz(tmp_path / "day.jsonl.gz", rows)  # the raw copy keeps the odd value
+    with gzip.open(archive, "rt", encoding="utf-8") as handle:
+        assert [json.loads(line) for line in handle] == rows
+    result = load(engine, rows[:1], quarantined=quarantined)
+    assert (result.inserted, result.quarantined) == (1, 1)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM dart_ops.quarantine WHERE reason LIKE :r"), {"r": f"%{reason}%"}).scalar() == 1
+
+
+def test_two_loads_of_one_partition_run_one_after_the_other(engine) -> None:
+    import threading
+
+    from dart_assets.warehouse.loaders import lock_partition
+
+    bad = Quarantined(0, "20250721000009", "corp_cls: isin (value 'X')", {"rcept_no": "20250721000009"})
+    done = threading.Event()
+    with engine.begin() as holder:  # a concurrent load of the same partition, mid-transaction
+        lock_partition(holder, KEY, "2025-07-21")
+        worker = threading.Thread(target=lambda: (load(engine, [filing("20250721000001")], quarantined=[bad]), done.set()))
+        worker.start()
+        assert not done.wait(1.0), "the second load must wait for the first"
+        other = load_disclosures(  # another partition is not blocked
+            engine, asset_key=KEY, partition_key="2025-07-22", frame=disclosures_frame([]), quarantined=[],
+            stats=PartitionStats(), run_id="r3",
+        )
+        assert other.fetched == 0
+    worker.join(10)
+    assert done.is_set()
+    load(engine, [filing("20250721000001")], quarantined=[bad])
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM dart_ops.quarantine")).scalar() == 1

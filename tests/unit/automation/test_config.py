@@ -30,7 +30,9 @@ channels:
     port: 2525
     from: dart@example.test
     to: oncall@example.test
+    username: dart
     password_env: SMTP_PW
+    starttls: true
 thresholds:
   quota_ratio: 0.9
 retention:

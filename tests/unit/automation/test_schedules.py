@@ -45,19 +45,15 @@ def test_evening_run_loads_that_day(when: str, partition: str) -> None:
         ("2026-11-26 07:00", "2026-11-25"),  # Thursday morning -> Wednesday
         ("2026-11-30 07:00", "2026-11-27"),  # Monday morning -> Friday
         ("2026-09-24 07:00", "2026-09-23"),  # first Chuseok morning -> the last session before it
-        ("2026-09-25 07:00", None),  # second holiday morning: already caught up
-        ("2026-09-28 07:00", None),  # Monday after Chuseok: 23 Sep was caught up on the 24th
-        ("2026-09-29 07:00", "2026-09-28"),
-        ("2026-12-31 07:00", "2026-12-30"),  # year-end closure morning -> last 2026 session
-        ("2027-01-04 07:00", None),  # New Year: 30 Dec was caught up on the 31st
+        ("2026-09-25 07:00", "2026-09-24"),  # holidays had their 18:30 runs: each is caught up
+        ("2026-09-28 07:00", "2026-09-25"),
+        ("2026-12-31 07:00", "2026-12-30"),
+        ("2026-01-02 07:00", "2026-01-01"),
+        ("2027-01-01 07:00", "2026-12-31"),  # filings after 18:30 on 31 December (KRX closed) are reloaded
     ],
 )
-def test_catchup_picks_previous_xkrx_session_once(when: str, partition: str | None) -> None:
-    result = tick(dart_daily_catchup, when)
-    if partition is None:
-        assert isinstance(result, dg.SkipReason)
-    else:
-        assert result.partition_key == partition
+def test_catchup_reloads_the_previous_weekday(when: str, partition: str) -> None:
+    assert tick(dart_daily_catchup, when).partition_key == partition
 
 
 @pytest.mark.parametrize(
