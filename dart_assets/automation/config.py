@@ -47,12 +47,14 @@ CONFIG_ENV = "DART_FG_ALERTS_CONFIG"
 
 RETENTION_DEFAULTS: dict[str, int] = {
     "archives": 730,
-    "quarantine": 180,
     "alert_incidents": 180,
     "audit_log": 1825,
-    "partition_loads": 730,
     "dead_letters": 90,
 }
+#: Not history but the current state of dart_raw: the quarantine is the only copy of rejected
+#: rows, and partition_loads feeds index_weights and the completeness check. They are kept as
+#: long as dart_raw is (which nothing prunes), so a period for them is a configuration error.
+KEPT_WITH_RAW = ("quarantine", "partition_loads")
 
 
 @dataclass(frozen=True)
@@ -123,12 +125,13 @@ def _resolve_env_refs(spec: Any, env: dict[str, str], position: int) -> dict[str
 
 
 def _number(section: str, name: str, value: Any, cast: type) -> Any:
+    """A positive number: 0 days would delete everything at once, a 0 ratio alert on every call."""
     try:
         number = cast(value)
     except (TypeError, ValueError):
         raise SettingsError(f"{CONFIG_ENV}: {section}.{name} must be a number, got {value!r}") from None
-    if number < 0:
-        raise SettingsError(f"{CONFIG_ENV}: {section}.{name} must not be negative, got {value!r}")
+    if not number > 0:
+        raise SettingsError(f"{CONFIG_ENV}: {section}.{name} must be above 0, got {value!r}")
     return number
 
 
@@ -145,6 +148,12 @@ def load_ops_config(env: dict[str, str] | None = None) -> OpsConfig:
         **{k: _number("thresholds", k, v, type(getattr(Thresholds, k))) for k, v in raw_thresholds.items()}
     )
     raw_retention = data.get("retention") or {}
+    kept = sorted({n for n in KEPT_WITH_RAW if n in raw_retention or env.get(f"DART_FG_RETENTION_{n.upper()}_DAYS")})
+    if kept:
+        raise SettingsError(
+            f"{CONFIG_ENV}: retention of {kept} cannot be set: they describe the current state of dart_raw "
+            "and are kept as long as it is"
+        )
     unknown = set(raw_retention) - set(RETENTION_DEFAULTS)
     if unknown:
         raise SettingsError(f"{CONFIG_ENV}: unknown retention targets {sorted(unknown)}")

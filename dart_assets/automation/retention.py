@@ -2,7 +2,7 @@
 
 Periods (days) come from the operations config (dart_assets.automation.config). Only history is
 removed: open incidents, unresolved dead letters and the rows that describe the current state
-are never touched. Archives are judged by file age (when the response was fetched), not by the
+(the quarantine, partition_loads: see config.KEPT_WITH_RAW) are never touched. Archives are judged by file age (when the response was fetched), not by the
 partition date, so a fresh backfill of 2015 is kept as long as any other download.
 """
 
@@ -20,10 +20,8 @@ from dart_assets.warehouse.db import get_engine
 
 # target -> (table, age column, extra condition that keeps live rows)
 TABLE_TARGETS: dict[str, tuple[str, str, str]] = {
-    "quarantine": ("dart_ops.quarantine", "quarantined_at", "TRUE"),
     "alert_incidents": ("dart_ops.alert_incidents", "resolved_at", "status = 'resolved'"),
     "audit_log": ("dart_ops.audit_log", "at", "TRUE"),
-    "partition_loads": ("dart_ops.partition_loads", "loaded_at", "TRUE"),
     "dead_letters": ("dart_ops.dead_letters", "resolved_at", "status = 'resolved'"),
 }
 

@@ -129,27 +129,28 @@ def _archive(root: Path, days_old: float) -> Path:
 def test_retention_cli_dry_run_then_run_keeps_live_rows(dart_env, engine, capsys, monkeypatch) -> None:
     archive = get_settings().archive_dir
     old_file, new_file = _archive(archive, 800), _archive(archive, 3)
-    monkeypatch.setenv("DART_FG_RETENTION_QUARANTINE_DAYS", "365")
+    monkeypatch.setenv("DART_FG_RETENTION_ALERT_INCIDENTS_DAYS", "365")
     _old_rows(engine)
 
     assert main(["retention", "run", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "archives         would remove       1" in out and "quarantine       would remove       1" in out
+    assert "archives         would remove       1" in out and "alert_incidents  would remove       1" in out
+    assert "quarantine" not in out
     assert old_file.exists() and _count(engine, "quarantine") == 2 and _count(engine, "audit_log") == 2
 
     assert main(["retention", "run", "--actor", "ops"]) == 0
     assert not old_file.exists() and new_file.exists()
-    assert _count(engine, "quarantine") == 1
+    assert _count(engine, "quarantine") == 2  # the only copy of rejected rows: kept with dart_raw
     assert _count(engine, "alert_incidents") == 1  # the open one stays, however old
     assert _count(engine, "dead_letters") == 1  # the unresolved one stays
     with engine.connect() as conn:
         audit = conn.execute(sa.text("SELECT actor, action, details FROM dart_ops.audit_log ORDER BY id")).all()
     assert [a.action for a in audit] == ["y", "retention.run"]  # the 4000-day-old row went
-    assert audit[-1].actor == "ops" and audit[-1].details["quarantine"] == 1
+    assert audit[-1].actor == "ops" and audit[-1].details["alert_incidents"] == 1
 
 
 def test_retention_job_runs_in_dagster(dart_env, engine) -> None:
     _old_rows(engine)
     result = retention.execute_in_process()
     assert result.success
-    assert _count(engine, "quarantine") == 1 and _count(engine, "dead_letters") == 1
+    assert _count(engine, "quarantine") == 2 and _count(engine, "dead_letters") == 1

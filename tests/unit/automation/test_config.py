@@ -36,7 +36,7 @@ channels:
 thresholds:
   quota_ratio: 0.9
 retention:
-  quarantine: 30
+  alert_incidents: 30
 """
     )
     env = {
@@ -52,7 +52,7 @@ retention:
     assert kinds == [JsonWebhook, Email, SlackWebhook, LogChannel]
     assert channels[1].recipients == ("oncall@example.test",) and channels[1].port == 2525
     assert config.thresholds.quota_ratio == 0.9
-    assert config.retention_days["quarantine"] == 30
+    assert config.retention_days["alert_incidents"] == 30
     assert config.retention_days["audit_log"] == 3650
     # Webhook URLs carry tokens and passwords are secrets: neither shows in a repr.
     assert "secret-token" not in repr(channels) and "pw" not in repr(channels[1])
@@ -70,6 +70,10 @@ retention:
         ("alerts: {}", "unknown sections ['alerts']"),
         ("[1, 2]", "mapping at the top level"),
         ("channels: [", "not valid YAML"),
+        ("retention: {audit_log: 0}", "retention.audit_log must be above 0"),
+        ("thresholds: {quota_ratio: 0}", "thresholds.quota_ratio must be above 0"),
+        ("retention: {quarantine: 30}", "kept as long as it is"),
+        ("retention: {partition_loads: 30}", "kept as long as it is"),
     ],
 )
 def test_bad_config_is_named(tmp_path: Path, text: str, message: str) -> None:
