@@ -155,17 +155,30 @@ def mark_redriving(engine: sa.Engine, letter_id: int, run_key: str) -> None:
         )
 
 
+def partition_bounds(partition_key: str) -> tuple[str, str]:
+    """(first, last) partition of a key or a "start...end" range."""
+    start, _, end = partition_key.partition(RANGE_SEPARATOR)
+    return start, end or start
+
+
+# A letter's own first and last partition, read from its key (one stored value, no second copy
+# to keep in step). Partition keys are ISO dates, whose text order is their date order.
+_LETTER_START = f"split_part(partition_key, '{RANGE_SEPARATOR}', 1)"
+_LETTER_END = f"coalesce(nullif(split_part(partition_key, '{RANGE_SEPARATOR}', 2), ''), partition_key)"
+
+
 def resolve_for_run(
     engine: sa.Engine, job_name: str, partition_key: str | None, run_id: str
 ) -> list[tuple[int, str | None]]:
-    """A successful run settles the letters it covers: the same partition, or any inside its range.
-    Returns (id, partition_key) of each letter it resolved."""
-    if partition_key and RANGE_SEPARATOR in partition_key:
-        start, end = partition_key.split(RANGE_SEPARATOR, 1)
-        cover = "(partition_key = :partition OR partition_key BETWEEN :start AND :end)"
+    """A successful run settles the letters it covers entirely: the same partition, or a
+    partition or range that lies wholly inside the run's range (a run of January does not settle
+    a letter for 20 January to 10 February). Returns (id, partition_key) of each letter resolved."""
+    if partition_key:
+        start, end = partition_bounds(partition_key)
+        cover = f"partition_key IS NOT NULL AND {_LETTER_START} >= :start AND {_LETTER_END} <= :end"
         params = {"start": start, "end": end}
     else:
-        cover = "coalesce(partition_key, '') = coalesce(:partition, '')"
+        cover = "partition_key IS NULL"
         params = {}
     with engine.begin() as conn:
         rows = conn.execute(
@@ -178,6 +191,19 @@ def resolve_for_run(
             {"job": job_name, "partition": partition_key, "run_id": run_id, **params},
         )
         return sorted((r[0], r[1]) for r in rows)
+
+
+def reopen_canceled(engine: sa.Engine, letter_id: int) -> bool:
+    """A re-drive run was cancelled: the letter is open again (due after its back-off), instead of
+    waiting as `redriving` for a run that will never report. True when a letter was re-opened."""
+    with engine.begin() as conn:
+        row = conn.execute(
+            sa.text(
+                "UPDATE dart_ops.dead_letters SET status = 'open' WHERE id = :id AND status = 'redriving' RETURNING id"
+            ),
+            {"id": letter_id},
+        ).first()
+    return row is not None
 
 
 def request_redrive(engine: sa.Engine, ids: list[int] | None, actor: str) -> list[int]:

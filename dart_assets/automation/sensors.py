@@ -145,6 +145,27 @@ def run_success_settles_dead_letters(context: dg.RunStatusSensorContext) -> None
         context.log.info(f"resolved dead letters {resolved}")
 
 
+def handle_run_canceled(engine: sa.Engine, run: dg.DagsterRun) -> int | None:
+    """A cancelled re-drive re-opens its letter; the id when it did."""
+    letter_id = run.tags.get(dead_letters.DEAD_LETTER_TAG)
+    if letter_id is None or not dead_letters.reopen_canceled(engine, int(letter_id)):
+        return None
+    return int(letter_id)
+
+
+@dg.run_status_sensor(
+    name="canceled_redrive_reopens_dead_letter",
+    run_status=dg.DagsterRunStatus.CANCELED,
+    default_status=RUNNING,
+    minimum_interval_seconds=30,
+    description="A cancelled dead-letter re-drive leaves its letter open for the next re-drive.",
+)
+def canceled_redrive_reopens_dead_letter(context: dg.RunStatusSensorContext) -> None:
+    reopened = handle_run_canceled(get_engine(), context.dagster_run)
+    if reopened is not None:
+        context.log.info(f"re-opened dead letter #{reopened} after its re-drive was cancelled")
+
+
 # ---------------------------------------------------------------------------------------------
 # Re-drive.
 
@@ -162,7 +183,9 @@ def redrive_requests(
         return dg.SkipReason(f"no dead letters of {job_name} are due")
     requests = []
     for letter in due:
-        run_key = f"dead-letter-{letter.id}-{letter.attempts}"
+        # Keyed on the attempt's time: a re-drive that was cancelled (or lost) must be able to
+        # run again, and Dagster skips a RunRequest whose run_key it has seen.
+        run_key = f"dead-letter-{letter.id}-{letter.attempts}-{utc_now():%Y%m%dT%H%M%S.%f}"
         dead_letters.mark_redriving(engine, letter.id, run_key)
         requests.append(
             dg.RunRequest(
@@ -430,6 +453,7 @@ def operator_audit(context: dg.SensorEvaluationContext) -> dg.SkipReason:
 ALERT_SENSORS = [
     run_failure_alerts,
     run_success_settles_dead_letters,
+    canceled_redrive_reopens_dead_letter,
     asset_check_alerts,
     freshness_alerts,
     quota_alerts,

@@ -185,3 +185,29 @@ def test_key_rotation_is_audited_by_fingerprint(dart_env, engine, monkeypatch) -
     rows = _audit(engine)
     assert [r["action"] for r in rows] == ["api_keys.changed"] * 3
     assert old not in str(rows) and new not in str(rows)
+
+
+def test_a_range_run_settles_only_letters_it_covers_entirely(dart_env, engine) -> None:
+    straddling = dead_letters.record_dead_letter(engine, "dart_daily", "2024-01-20...2024-02-10", "r1", "boom")
+    inside = dead_letters.record_dead_letter(engine, "dart_daily", "2024-01-05...2024-01-09", "r2", "boom")
+    day = dead_letters.record_dead_letter(engine, "dart_daily", "2024-01-31", "r3", "boom")
+    settled = dead_letters.resolve_for_run(engine, "dart_daily", "2024-01-01...2024-01-31", "r4")
+    assert settled == sorted([(inside.id, "2024-01-05...2024-01-09"), (day.id, "2024-01-31")])
+    assert {d["id"] for d in dead_letters.list_dead_letters(engine)} == {straddling.id}
+    # one day inside the range does not settle the range either
+    assert dead_letters.resolve_for_run(engine, "dart_daily", "2024-01-20", "r5") == []
+    assert dead_letters.resolve_for_run(engine, "dart_daily", "2024-01-15...2024-02-29", "r6") == [
+        (straddling.id, "2024-01-20...2024-02-10")
+    ]
+
+
+def test_a_cancelled_redrive_is_relaunched_with_a_new_run_key(dart_env, engine) -> None:
+    letter = dead_letters.record_dead_letter(engine, "dart_daily", "2026-11-20", "run-1", "boom")
+    [first] = _redrive(engine)
+    run = dg.DagsterRun(job_name="dart_daily", run_id="redrive-1", tags=first.tags)
+    assert sensors.handle_run_canceled(engine, run) == letter.id
+    assert sensors.handle_run_canceled(engine, run) is None  # once
+    with engine.begin() as conn:  # its back-off passes
+        conn.execute(sa.text("UPDATE dart_ops.dead_letters SET redriven_at = now() - interval '1 hour'"))
+    [second] = _redrive(engine)
+    assert second.tags[dead_letters.DEAD_LETTER_TAG] == str(letter.id) and second.run_key != first.run_key
