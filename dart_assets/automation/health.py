@@ -102,6 +102,7 @@ def _warehouse_state(engine: sa.Engine, settings: Settings, now: datetime, repor
         "budget_per_key": settings.daily_call_budget,
         "left": quota_left(settings, usage),
         "used": {k: v["calls"] for k, v in usage.items()},
+        "market_used": {k: v["calls"] for k, v in quota_usage(engine, seoul_date(now), market=True).items()},
     }
     report["breaker"] = breaker = {k: _iso(v) for k, v in breaker_status(engine).items()}
     if breaker["state"] == "open":

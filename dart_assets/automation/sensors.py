@@ -33,7 +33,7 @@ from dart_assets.automation.channels import Channel, redact
 from dart_assets.automation.config import Thresholds, load_ops_config
 from dart_assets.automation.freshness import is_stale
 from dart_assets.automation.schedules import TRIGGER_TAG, seoul_date
-from dart_assets.automation.state import breaker_status, quota_allows, quota_usage
+from dart_assets.automation.state import BREAKER_NAME, breaker_status, quota_allows, quota_usage
 from dart_assets.dart.redaction import key_id
 from dart_assets.settings import Settings, get_settings
 from dart_assets.warehouse.db import get_engine
@@ -314,6 +314,38 @@ def quota_findings(
     return failing, set(open_incidents(engine, "quota")) - set(failing)
 
 
+def breaker_findings(engine: sa.Engine) -> tuple[dict[str, Finding], set[str]]:
+    """DART is down (the breaker opened after consecutive outage errors) until it closes again:
+    one incident per outage, alerted within the sensor's interval instead of after the run
+    has spent its retries (~12 minutes)."""
+    breaker = breaker_status(engine)
+    key = f"breaker:{BREAKER_NAME}"
+    if breaker["state"] == "closed":
+        return {}, {key}
+    return {
+        key: Finding(
+            summary=(
+                f"OpenDART looks down: circuit breaker {breaker['state']} since {breaker['opened_at']} after "
+                f"{breaker['consecutive_failures']} consecutive failures; calls resume after the cool-down probe"
+            ),
+            details={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in breaker.items()},
+        )
+    }, set()
+
+
+@dg.sensor(
+    name="breaker_alerts",
+    minimum_interval_seconds=30,
+    default_status=RUNNING,
+    description="Alert when the DART circuit breaker opens (DART down) and again when it closes.",
+)
+def breaker_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    engine = get_engine()
+    failing, passing = breaker_findings(engine)
+    alerted, recovered = reconcile(engine, load_channels(), "breaker_open", failing, passing)
+    return dg.SkipReason(f"breaker {'open' if failing else 'closed'}; alerted {alerted}, recovered {recovered}")
+
+
 @dg.sensor(name="quota_alerts", minimum_interval_seconds=120, default_status=RUNNING)
 def quota_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     engine = get_engine()
@@ -457,6 +489,7 @@ ALERT_SENSORS = [
     asset_check_alerts,
     freshness_alerts,
     quota_alerts,
+    breaker_alerts,
     completeness_alerts,
     operator_audit,
 ]

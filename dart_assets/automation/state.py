@@ -14,11 +14,15 @@ from dart_assets.settings import Settings
 BREAKER_NAME = "dart_api"
 
 
-def quota_usage(engine: sa.Engine, day: date) -> dict[str, dict[str, Any]]:
-    """Calls and exhaustion per key fingerprint on one Asia/Seoul day."""
+def quota_usage(engine: sa.Engine, day: date, *, market: bool = False) -> dict[str, dict[str, Any]]:
+    """Calls and exhaustion per key fingerprint on one Asia/Seoul day: OpenDART keys, or with
+    `market` the KRX/ECOS keys (ledger ids "KRX:<fingerprint>", "ECOS:<fingerprint>")."""
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT key_id, calls, exhausted FROM dart_ops.api_quota_usage WHERE usage_date = :day"),
+            sa.text(
+                "SELECT key_id, calls, exhausted FROM dart_ops.api_quota_usage WHERE usage_date = :day "
+                f"AND position(':' in key_id) {'>' if market else '='} 0"
+            ),
             {"day": day},
         ).mappings()
         return {r["key_id"]: {"calls": r["calls"], "exhausted": r["exhausted"]} for r in rows}

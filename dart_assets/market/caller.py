@@ -93,6 +93,9 @@ class MarketCaller:
         self.source = source
         self._key = api_key.strip()
         self.key_id = key_id(self._key)
+        # The ledger row names the service too: dart_ops.api_quota_usage holds OpenDART keys as
+        # bare fingerprints, and a KRX key's budget is not an OpenDART key's.
+        self._ledger_id = f"{source}:{self.key_id}"
         self._quota: QuotaLedger = PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
         self._limiter = MinIntervalLimiter(requests_per_second)
         self.http = httpx.Client(
@@ -121,7 +124,7 @@ class MarketCaller:
         return self._retrying.copy()(lambda: self._attempt(endpoint, build, parse, next(attempts)))
 
     def _attempt(self, endpoint: str, build: Callable[[], httpx.Request], parse: Callable[[httpx.Response], T], attempt: int) -> T:
-        if not self._quota.reserve(self.key_id):
+        if not self._quota.reserve(self._ledger_id):
             raise DailyBudgetExhaustedError(
                 self.source, endpoint, f"{self._quota.budget} calls for key {self.key_id} today (Asia/Seoul)"
             )
@@ -153,7 +156,7 @@ class MarketCaller:
         return value  # type: ignore[return-value]
 
     def remaining_budget(self) -> int:
-        return self._quota.remaining(self.key_id)
+        return self._quota.remaining(self._ledger_id)
 
     def stats(self) -> dict[str, Any]:
         """Totals of `calls`, for run metadata (the same fields as the OpenDART client's)."""

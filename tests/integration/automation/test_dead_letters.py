@@ -211,3 +211,35 @@ def test_a_cancelled_redrive_is_relaunched_with_a_new_run_key(dart_env, engine) 
         conn.execute(sa.text("UPDATE dart_ops.dead_letters SET redriven_at = now() - interval '1 hour'"))
     [second] = _redrive(engine)
     assert second.tags[dead_letters.DEAD_LETTER_TAG] == str(letter.id) and second.run_key != first.run_key
+
+
+class _Inbox:
+    name = "inbox"
+
+    def __init__(self) -> None:
+        self.alerts = []
+
+    def send(self, alert) -> None:
+        self.alerts.append(alert)
+
+
+def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dart_env, engine) -> None:
+    from dart_assets.automation.alerts import reconcile
+    from dart_assets.automation.state import BREAKER_NAME
+
+    inbox = _Inbox()
+    breaker = CircuitBreaker(engine, name=BREAKER_NAME, failure_threshold=3)
+
+    def tick():
+        failing, passing = sensors.breaker_findings(engine)
+        return reconcile(engine, [inbox], "breaker_open", failing, passing)
+
+    assert tick() == ([], []) and inbox.alerts == []
+    for _ in range(3):
+        breaker.record_failure("list.json: DART system maintenance (status 800)")
+    assert tick() == ([f"breaker:{BREAKER_NAME}"], [])
+    assert tick() == ([], [])  # one message per outage, however many ticks
+    breaker.record_success()
+    assert tick() == ([], [f"breaker:{BREAKER_NAME}"])
+    assert [(a.kind, a.status) for a in inbox.alerts] == [("breaker_open", "open"), ("breaker_open", "resolved")]
+    assert "looks down" in inbox.alerts[0].summary and "3 consecutive failures" in inbox.alerts[0].summary
