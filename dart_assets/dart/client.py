@@ -57,6 +57,10 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 MULTI_ACCOUNTS_BATCH = 100  # DART answers 021 above 100 corp codes a call
 REPORT_CODES = ("11011", "11012", "11013", "11014")
+#: corpCode.xml is ~4 MB zipped and a list.json page ~100 KB: a bigger body is not DART's answer.
+MAX_BODY_BYTES = 64 * 2**20
+#: httpx's timeout bounds each read; this bounds the whole answer (a server trickling bytes).
+DEADLINE_S = 120.0
 _CORP_CODE = re.compile(r"^\d{8}$")
 
 
@@ -139,6 +143,8 @@ class DartClient:
         breaker: CircuitBreaker | None = None,
         transport: httpx.BaseTransport | None = None,
         max_reread_passes: int = 3,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        deadline_s: float = DEADLINE_S,
     ) -> None:
         keys = tuple(k.strip() for k in api_keys if k and k.strip())
         if not keys:
@@ -155,6 +161,8 @@ class DartClient:
         if breaker is not None:
             breaker.add_secrets(keys)
         self.max_reread_passes = max_reread_passes
+        self.max_body_bytes = max_body_bytes
+        self.deadline_s = deadline_s
         self._http = httpx.Client(
             transport=KeyInjectingTransport(transport or httpx.HTTPTransport()),
             timeout=timeout,
@@ -348,9 +356,9 @@ class DartClient:
             value, status, http_status, error = None, None, None, None
             started = time.perf_counter()
             try:
-                response = self._http.get(
-                    f"{self.base_url}/{endpoint}", params=params, extensions={KEY_EXTENSION: self._keys[index]}
-                )
+                response = self._get(endpoint, params, self._keys[index], started)
+            except DartError as exc:  # over the size cap or the deadline
+                error = exc
             except httpx.TimeoutException as exc:
                 error = TransportError(endpoint, f"timed out ({type(exc).__name__})")
             except httpx.DecodingError as exc:  # a body garbled in its content encoding
@@ -377,6 +385,21 @@ class DartClient:
                 self._reject_key(index, error)
                 continue  # the next key, or _reserve_key raises why there is none
             raise error
+
+    def _get(self, endpoint: str, params: dict[str, str], key: str, started: float) -> httpx.Response:
+        """The whole answer, read within `max_body_bytes` and `deadline_s` of `started`."""
+        with self._http.stream(
+            "GET", f"{self.base_url}/{endpoint}", params=params, extensions={KEY_EXTENSION: key}
+        ) as streamed:
+            body = bytearray()
+            for chunk in streamed.iter_bytes():  # decoded: a gzip bomb meets the cap too
+                body += chunk
+                if len(body) > self.max_body_bytes:
+                    raise MalformedResponseError(endpoint, f"body larger than {self.max_body_bytes:,} bytes", http_status=streamed.status_code)
+                if time.perf_counter() - started > self.deadline_s:
+                    raise TransportError(endpoint, f"no complete answer within {self.deadline_s:g} s")
+            headers = [(k, v) for k, v in streamed.headers.items() if k.lower() not in ("content-encoding", "content-length")]
+            return httpx.Response(streamed.status_code, headers=headers, content=bytes(body), request=streamed.request)
 
     def _reserve_key(self, endpoint: str) -> int:
         """The first usable key that still has budget today; counts the call against it."""
