@@ -2,15 +2,21 @@
 
 The state lives in dart_ops.alert_incidents and the open/resolve transitions are single
 conditional statements, so two sensor ticks (or two processes) racing on the same condition
-still send exactly one message per transition. A message a channel failed to take is kept in
-`undelivered` and retried on later ticks, so a webhook that was down does not mean silence.
+still send exactly one message per transition.
+
+Messages go through an outbox (dart_ops.alert_outbox): one row per channel, written in the
+same transaction as the transition, so a crash right after it cannot lose the alert. The
+`alert_outbox` sensor delivers them outside any transaction within a time budget, retrying a
+channel that failed with backoff, so one unreachable webhook neither silences an alert nor
+stalls the sensors that detect incidents.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,9 +76,10 @@ def raise_incident(
         ).scalar()
         if opened is None:
             conn.execute(_TOUCH, {"key": key, "details": json.dumps(details)})
-    if opened is None:
-        return False
-    _send(engine, channels, Alert(key, kind, "open", summary, opened, details))
+            return False
+        # Re-opened before its recovery went out: that "resolved" is stale now, never send it.
+        conn.execute(_DROP_STALE, {"key": key})
+        _enqueue(conn, channels, Alert(key, kind, "open", summary, opened, details))
     return True
 
 
@@ -80,60 +87,93 @@ def clear_incident(engine: sa.Engine, channels: list[Channel], key: str, note: s
     """Resolve the incident and send the recovery, if it was open. Returns True when it sent."""
     with engine.begin() as conn:
         row = conn.execute(_RESOLVE, {"key": key}).mappings().first()
-    if row is None:
-        return False
-    details = dict(row["details"] or {})
-    if note:
-        details["resolution"] = redact(note)
-    _send(engine, channels, Alert(key, row["kind"], "resolved", row["summary"], row["resolved_at"], details))
+        if row is None:
+            return False
+        details = dict(row["details"] or {})
+        if note:
+            details["resolution"] = redact(note)
+        _enqueue(conn, channels, Alert(key, row["kind"], "resolved", row["summary"], row["resolved_at"], details))
     return True
 
 
-def _send(engine: sa.Engine, channels: list[Channel], alert: Alert) -> None:
-    failed = deliver(channels, alert)
-    if failed:
-        pending = [{"status": alert.status, "channel": name} for name in failed]
-        with engine.begin() as conn:
-            conn.execute(
-                sa.text(
-                    "UPDATE dart_ops.alert_incidents SET undelivered = undelivered || CAST(:pending AS jsonb) "
-                    "WHERE incident_key = :key"
-                ),
-                {"key": alert.incident_key, "pending": json.dumps(pending)},
-            )
+_DROP_STALE = sa.text(
+    "UPDATE dart_ops.alert_outbox SET dropped_reason = 'incident re-opened before delivery' "
+    "WHERE incident_key = :key AND status = 'resolved' AND delivered_at IS NULL AND dropped_reason IS NULL"
+)
+_ENQUEUE = sa.text(
+    "INSERT INTO dart_ops.alert_outbox (incident_key, kind, status, summary, details, at, channel) "
+    "VALUES (:key, :kind, :status, :summary, CAST(:details AS jsonb), :at, :channel)"
+)
+# Claimed rows are invisible to other deliverers until the claim lapses (a crashed deliverer's
+# rows come back), so two sensors never send one message twice.
+_CLAIM = sa.text(
+    """
+    UPDATE dart_ops.alert_outbox SET claimed_until = now() + make_interval(secs => :claim_s)
+     WHERE id IN (
+        SELECT id FROM dart_ops.alert_outbox
+         WHERE delivered_at IS NULL AND dropped_reason IS NULL AND next_attempt_at <= now()
+           AND (claimed_until IS NULL OR claimed_until < now())
+         ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+    RETURNING id, incident_key, kind, status, summary, details, at, channel, attempts
+    """
+)
+_DELIVERED = sa.text("UPDATE dart_ops.alert_outbox SET delivered_at = now(), claimed_until = NULL WHERE id = :id")
+_RETRY_LATER = sa.text(
+    "UPDATE dart_ops.alert_outbox SET attempts = attempts + 1, claimed_until = NULL, "
+    "next_attempt_at = now() + make_interval(secs => :backoff_s) WHERE id = :id"
+)
+_DROPPED = sa.text("UPDATE dart_ops.alert_outbox SET dropped_reason = :reason, claimed_until = NULL WHERE id = :id")
+_RELEASE = sa.text("UPDATE dart_ops.alert_outbox SET claimed_until = NULL WHERE id = ANY(:ids)")
+#: A failing channel is retried after 30 s, 1, 2, 4 ... minutes, at most hourly.
+RETRY_BASE = timedelta(seconds=30)
+RETRY_MAX = timedelta(hours=1)
+DELIVERY_BUDGET_S = 20.0
 
 
-def redeliver(engine: sa.Engine, channels: list[Channel]) -> int:
-    """Retry messages channels failed to take; returns how many went out now.
+def _enqueue(conn: sa.Connection, channels: list[Channel], alert: Alert) -> None:
+    conn.execute(
+        _ENQUEUE,
+        [
+            {
+                "key": alert.incident_key, "kind": alert.kind, "status": alert.status, "summary": alert.summary,
+                "details": json.dumps(alert.details, default=str), "at": alert.at, "channel": channel.name,
+            }
+            for channel in channels
+        ],
+    )
 
-    Rows are locked while sending (SKIP LOCKED), so concurrent sensors never send one twice.
+
+def deliver_outbox(engine: sa.Engine, channels: list[Channel], budget_s: float = DELIVERY_BUDGET_S) -> tuple[int, int]:
+    """Send the due messages, oldest first, until the budget is spent; (sent, failed).
+
+    Each send happens outside any transaction; messages not reached in the budget are released
+    for the next tick. A message for a channel no longer configured is dropped with the reason.
     """
     by_name = {c.name: c for c in channels}
-    sent = 0
-    with engine.begin() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT incident_key, kind, summary, details, opened_at, resolved_at, undelivered "
-                "FROM dart_ops.alert_incidents WHERE undelivered <> '[]'::jsonb FOR UPDATE SKIP LOCKED"
-            )
-        ).mappings().all()
-        for row in rows:
-            remaining = []
-            for item in row["undelivered"]:
-                channel = by_name.get(item["channel"])
-                if channel is None:  # no longer configured: nothing left to retry
-                    continue
-                at = row["resolved_at"] if item["status"] == "resolved" else row["opened_at"]
-                alert = Alert(row["incident_key"], row["kind"], item["status"], row["summary"], at, dict(row["details"]))
-                if deliver([channel], alert):
-                    remaining.append(item)
-                else:
-                    sent += 1
-            conn.execute(
-                sa.text("UPDATE dart_ops.alert_incidents SET undelivered = CAST(:left AS jsonb) WHERE incident_key = :key"),
-                {"key": row["incident_key"], "left": json.dumps(remaining)},
-            )
-    return sent
+    deadline = time.monotonic() + budget_s
+    sent = failed = 0
+    while time.monotonic() < deadline:
+        with engine.begin() as conn:
+            batch = conn.execute(_CLAIM, {"claim_s": budget_s + 60, "limit": 20}).mappings().all()
+        if not batch:
+            break
+        for position, row in enumerate(sorted(batch, key=lambda r: r["id"])):
+            if time.monotonic() >= deadline:
+                with engine.begin() as conn:
+                    conn.execute(_RELEASE, {"ids": [r["id"] for r in sorted(batch, key=lambda r: r["id"])[position:]]})
+                return sent, failed
+            channel = by_name.get(row["channel"])
+            if channel is None:
+                with engine.begin() as conn:
+                    conn.execute(_DROPPED, {"id": row["id"], "reason": "channel no longer configured"})
+                continue
+            alert = Alert(row["incident_key"], row["kind"], row["status"], row["summary"], row["at"], dict(row["details"]))
+            ok = not deliver([channel], alert)
+            backoff = min(RETRY_MAX, RETRY_BASE * 2 ** row["attempts"]).total_seconds()
+            with engine.begin() as conn:
+                conn.execute(_DELIVERED if ok else _RETRY_LATER, {"id": row["id"], "backoff_s": backoff})
+            sent, failed = sent + ok, failed + (not ok)
+    return sent, failed
 
 
 def open_incidents(engine: sa.Engine, kind: str) -> dict[str, dict[str, Any]]:
@@ -156,10 +196,9 @@ def reconcile(
     """Bring incidents of one kind in line with what a sensor observed.
 
     `failing` keys are opened (alerting once); `passing` keys are resolved (recovering once).
-    Keys in neither (not evaluated this tick) are left as they are. Messages that failed
-    earlier are retried first. Returns (alerted, recovered).
+    Keys in neither (not evaluated this tick) are left as they are. The messages wait in the
+    outbox for the alert_outbox sensor. Returns (alerted, recovered).
     """
-    redeliver(engine, channels)
     alerted = [k for k, f in sorted(failing.items()) if raise_incident(engine, channels, k, kind, f)]
     recovered = [k for k in sorted(passing - set(failing)) if clear_incident(engine, channels, k)]
     return alerted, recovered

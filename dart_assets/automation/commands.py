@@ -68,7 +68,7 @@ def _redrive(args: argparse.Namespace) -> int:
 
 def _resolve(args: argparse.Namespace) -> int:
     from dart_assets.automation import dead_letters
-    from dart_assets.automation.alerts import clear_incident, load_channels
+    from dart_assets.automation.alerts import clear_incident, deliver_outbox, load_channels
     from dart_assets.warehouse.db import get_engine
 
     engine = get_engine()
@@ -78,6 +78,7 @@ def _resolve(args: argparse.Namespace) -> int:
     for letter_id, job_name, partition_key in resolved:
         clear_incident(engine, channels, dead_letters.abandoned_incident_key(letter_id), note=note)
         clear_incident(engine, channels, dead_letters.run_incident_key(job_name, partition_key), note=note)
+    deliver_outbox(engine, channels)  # an operator's command sends its recoveries at once
     ids = [letter_id for letter_id, _, _ in resolved]
     missing = sorted(set(args.ids) - set(ids))
     print(f"resolved: {ids}")

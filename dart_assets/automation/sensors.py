@@ -22,6 +22,7 @@ from dart_assets.automation import dead_letters
 from dart_assets.automation.alerts import (
     Finding,
     clear_incident,
+    deliver_outbox,
     load_channels,
     open_incidents,
     raise_incident,
@@ -346,6 +347,17 @@ def breaker_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     return dg.SkipReason(f"breaker {'open' if failing else 'closed'}; alerted {alerted}, recovered {recovered}")
 
 
+@dg.sensor(
+    name="alert_outbox",
+    minimum_interval_seconds=30,
+    default_status=RUNNING,
+    description="Deliver the alert messages waiting in dart_ops.alert_outbox, within a time budget.",
+)
+def alert_outbox(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    sent, failed = deliver_outbox(get_engine(), load_channels())
+    return dg.SkipReason(f"delivered {sent} alert message(s); {failed} to retry later")
+
+
 @dg.sensor(name="quota_alerts", minimum_interval_seconds=120, default_status=RUNNING)
 def quota_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     engine = get_engine()
@@ -483,6 +495,7 @@ def operator_audit(context: dg.SensorEvaluationContext) -> dg.SkipReason:
 
 
 ALERT_SENSORS = [
+    alert_outbox,
     run_failure_alerts,
     run_success_settles_dead_letters,
     canceled_redrive_reopens_dead_letter,

@@ -47,7 +47,7 @@ from dart_assets.dart.paging import (
     split_windows,
 )
 from dart_assets.dart.quota import MemoryQuota, PostgresQuota, QuotaLedger
-from dart_assets.dart.ratelimit import MinIntervalLimiter
+from dart_assets.dart.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
 from dart_assets.dart.redaction import key_id, redact
 from dart_assets.dart.transport import KEY_EXTENSION, KeyInjectingTransport
 from dart_assets.settings import Settings, SettingsError, get_settings
@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 MULTI_ACCOUNTS_BATCH = 100  # DART answers 021 above 100 corp codes a call
 REPORT_CODES = ("11011", "11012", "11013", "11014")
+RATE_LIMIT_NAME = "dart_api"  # the row of dart_ops.rate_limits every OpenDART caller shares
 #: corpCode.xml is ~4 MB zipped and a list.json page ~100 KB: a bigger body is not DART's answer.
 MAX_BODY_BYTES = 64 * 2**20
 #: httpx's timeout bounds each read; this bounds the whole answer (a server trickling bytes).
@@ -156,7 +157,9 @@ class DartClient:
         self._rejected: dict[int, DartError] = {}
         self.base_url = base_url.rstrip("/")
         self._quota: QuotaLedger = PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
-        self._limiter = MinIntervalLimiter(requests_per_second)
+        self._limiter = (
+            SharedIntervalLimiter(engine, RATE_LIMIT_NAME, requests_per_second) if engine else MinIntervalLimiter(requests_per_second)
+        )
         self._breaker = breaker
         if breaker is not None:
             breaker.add_secrets(keys)

@@ -16,6 +16,7 @@ from typing import TextIO
 
 import sqlalchemy as sa
 
+from dart_assets.dart.breaker import CircuitBreaker
 from dart_assets.dart.client import DartClient
 from dart_assets.dart.errors import DartError
 from dart_assets.dart.paging import LIST_FIELDS, Progress
@@ -76,7 +77,10 @@ def _list(args: argparse.Namespace) -> int:
     settings = get_settings()
     # Without a key, from_settings says so before the warehouse is started for nothing.
     use_budget = not args.no_budget and bool(settings.api_keys)
-    client = DartClient.from_settings(settings, engine=_engine() if use_budget else None)
+    engine = _engine() if use_budget else None
+    # With the warehouse, the same breaker as the runs: DART down stops this command too, and its
+    # failures count towards opening the breaker for everyone.
+    client = DartClient.from_settings(settings, engine=engine, breaker=CircuitBreaker(engine) if engine else None)
     progress = _ProgressLine(sys.stderr)
     try:
         with client:

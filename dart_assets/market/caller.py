@@ -23,7 +23,7 @@ import sqlalchemy as sa
 import tenacity
 
 from dart_assets.dart.quota import MemoryQuota, PostgresQuota, QuotaLedger
-from dart_assets.dart.ratelimit import MinIntervalLimiter
+from dart_assets.dart.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
 from dart_assets.dart.redaction import key_id, redact
 from dart_assets.market.errors import DailyBudgetExhaustedError, MalformedResponseError, MarketError, TransportError
 
@@ -97,7 +97,9 @@ class MarketCaller:
         # bare fingerprints, and a KRX key's budget is not an OpenDART key's.
         self._ledger_id = f"{source}:{self.key_id}"
         self._quota: QuotaLedger = PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
-        self._limiter = MinIntervalLimiter(requests_per_second)
+        self._limiter = (
+            SharedIntervalLimiter(engine, source.lower(), requests_per_second) if engine else MinIntervalLimiter(requests_per_second)
+        )
         self.http = httpx.Client(
             transport=SecretInjectingTransport(transport or httpx.HTTPTransport(), inject),
             timeout=timeout,

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import dagster as dg
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -90,7 +91,11 @@ class AlertSinks:
     smtp: Mailbox
 
     def statuses(self, incident_key: str) -> dict[str, list[str]]:
-        """What each channel received for one incident ("open"/"resolved"), in order."""
+        """What each channel received for one incident ("open"/"resolved"), in order, once the
+        alert_outbox sensor has delivered what is due."""
+        from dart_assets.automation.sensors import alert_outbox
+
+        alert_outbox(dg.build_sensor_context())
         return {
             "slack": [b["status"] for b in self.webhook.by_path("/slack") if b["incident_key"] == incident_key],
             "json": [b["status"] for b in self.webhook.by_path("/json") if b["incident_key"] == incident_key],

@@ -232,10 +232,13 @@ def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, en
     monkeypatch.setenv("DART_FG_ALERT_WEBHOOK_URL", f"{live}/slack")
     get_settings.cache_clear()
     sensors.completeness_alerts(context)
-    sensors.completeness_alerts(context)
+    assert alert_env.statuses(incident)["slack"] == []  # its retry waits its backoff
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE dart_ops.alert_outbox SET next_attempt_at = now() WHERE delivered_at IS NULL"))
     assert alert_env.statuses(incident) == OPEN_ONLY
+    assert alert_env.statuses(incident) == OPEN_ONLY  # exactly once
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT undelivered FROM dart_ops.alert_incidents")).scalar_one() == []
+        assert conn.execute(sa.text("SELECT count(*) FROM dart_ops.alert_outbox WHERE delivered_at IS NULL")).scalar_one() == 0
 
 
 def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert_env, engine) -> None:

@@ -224,7 +224,7 @@ class _Inbox:
 
 
 def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dart_env, engine) -> None:
-    from dart_assets.automation.alerts import reconcile
+    from dart_assets.automation.alerts import deliver_outbox, reconcile
     from dart_assets.automation.state import BREAKER_NAME
 
     inbox = _Inbox()
@@ -232,7 +232,9 @@ def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dar
 
     def tick():
         failing, passing = sensors.breaker_findings(engine)
-        return reconcile(engine, [inbox], "breaker_open", failing, passing)
+        outcome = reconcile(engine, [inbox], "breaker_open", failing, passing)
+        deliver_outbox(engine, [inbox])
+        return outcome
 
     assert tick() == ([], []) and inbox.alerts == []
     for _ in range(3):
@@ -243,3 +245,61 @@ def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dar
     assert tick() == ([], [f"breaker:{BREAKER_NAME}"])
     assert [(a.kind, a.status) for a in inbox.alerts] == [("breaker_open", "open"), ("breaker_open", "resolved")]
     assert "looks down" in inbox.alerts[0].summary and "3 consecutive failures" in inbox.alerts[0].summary
+
+
+class _Stuck(_Inbox):
+    """A channel that takes `seconds` and then fails, like an unreachable webhook."""
+
+    def __init__(self, name: str, seconds: float) -> None:
+        super().__init__()
+        self.name, self.seconds = name, seconds
+
+    def send(self, alert) -> None:
+        import time
+
+        time.sleep(self.seconds)
+        raise ConnectionError("unreachable")
+
+
+def test_the_alert_is_committed_with_its_incident_and_sent_outside_it(dart_env, engine) -> None:
+    from dart_assets.automation.alerts import Finding, deliver_outbox, raise_incident
+
+    inbox = _Inbox()
+    assert raise_incident(engine, [inbox], "k1", "quota", Finding("quota used"))
+    # a crash now (before any delivery) loses nothing: the message is in the outbox, committed
+    assert inbox.alerts == []
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status, channel FROM dart_ops.alert_outbox")).all() == [("open", "inbox")]
+    assert deliver_outbox(engine, [inbox]) == (1, 0)
+    assert deliver_outbox(engine, [inbox]) == (0, 0) and len(inbox.alerts) == 1
+
+
+def test_a_reopened_incident_never_sends_its_stale_recovery(dart_env, engine) -> None:
+    from dart_assets.automation.alerts import Finding, clear_incident, deliver_outbox, raise_incident
+
+    inbox = _Inbox()
+    raise_incident(engine, [inbox], "k1", "quota", Finding("quota used"))
+    deliver_outbox(engine, [inbox])
+    clear_incident(engine, [inbox], "k1")  # resolved, but its message not out yet ...
+    raise_incident(engine, [inbox], "k1", "quota", Finding("quota used again"))  # ... and open again
+    deliver_outbox(engine, [inbox])
+    assert [a.status for a in inbox.alerts] == ["open", "open"]
+
+
+def test_unreachable_channels_cannot_stall_delivery_past_its_budget(dart_env, engine) -> None:
+    import time
+
+    from dart_assets.automation.alerts import Finding, deliver_outbox, raise_incident
+
+    stuck, inbox = _Stuck("slack", 0.4), _Inbox()
+    for n in range(5):
+        raise_incident(engine, [stuck, inbox], f"k{n}", "quota", Finding(f"quota {n}"))
+    started = time.monotonic()
+    sent, failed = deliver_outbox(engine, [stuck, inbox], budget_s=1.0)
+    assert time.monotonic() - started < 1.6
+    assert failed >= 2 and sent >= 2
+    with engine.connect() as conn:  # what was not reached is released for the next tick, not lost
+        pending = conn.execute(
+            sa.text("SELECT count(*) FROM dart_ops.alert_outbox WHERE delivered_at IS NULL AND claimed_until IS NULL")
+        ).scalar_one()
+    assert pending == 10 - sent

@@ -86,3 +86,16 @@ def test_wrong_key_and_quota_are_clear_errors_without_traceback(env, sim, keys, 
     assert main(["list", "--from", "2026-09-15", "--to", "2026-09-15", "--no-budget"]) == 2
     err = capsys.readouterr().err
     assert "daily quota exhausted" in err and "page 1/3" in err and "Traceback" not in err
+
+
+def test_list_goes_through_the_shared_breaker(env, dart_env, db_url, sim, keys, capsys):
+    from dart_assets.dart.breaker import CircuitBreaker
+
+    env.setenv("DART_API_KEY", keys.KEY)
+    get_settings.cache_clear()
+    breaker = CircuitBreaker(sa.create_engine(db_url), failure_threshold=1)
+    breaker.record_failure("DART maintenance seen by a run")
+    before = len(sim.requests)
+    assert main(["list", "--from", "2026-09-15", "--to", "2026-09-15"]) == 2
+    _, err = capsys.readouterr()
+    assert "circuit" in err.lower() and len(sim.requests) == before  # no call while DART is down
