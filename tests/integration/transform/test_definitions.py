@@ -34,7 +34,16 @@ def loaded(dbt_manifest: Path) -> dg.Definitions:
     @dg.asset(key=FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS, deps=[DISCLOSURES_KEY])
     def financial_accounts() -> None: ...
 
-    merged = dg.Definitions.merge(defs, dg.Definitions(assets=[disclosures, corp_codes, financial_accounts]))
+    from dart_assets.ingestion.market import MARKET_ASSETS, RESOURCES  # market_daily selects them
+    from dart_assets.ingestion.resources import WarehouseResource
+
+    merged = dg.Definitions.merge(
+        defs,
+        dg.Definitions(
+            assets=[disclosures, corp_codes, financial_accounts, *MARKET_ASSETS],
+            resources={**RESOURCES, "warehouse": WarehouseResource()},
+        ),
+    )
     dg.Definitions.validate_loadable(merged)
     return merged
 
