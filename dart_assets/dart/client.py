@@ -78,6 +78,33 @@ class CallRecord:
     error: str | None  # error class name when the call failed
 
 
+def call_stats(calls: Sequence[Any]) -> dict[str, Any]:
+    """Totals of call records (anything with endpoint, attempt, error, latency_ms), for run
+    metadata; the OpenDART client and the market clients report the same fields."""
+    latencies = sorted(c.latency_ms for c in calls)
+
+    def pct(q: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else 0.0
+
+    return {
+        "api_calls": len(calls),
+        "retries": sum(1 for c in calls if c.attempt > 1),
+        "errors": sum(1 for c in calls if c.error),
+        "calls_by_endpoint": dict(Counter(c.endpoint for c in calls)),
+        "latency_ms_total": round(sum(latencies), 1),
+        "latency_ms_p50": pct(0.5),
+        "latency_ms_p95": pct(0.95),
+        "latency_ms_max": round(latencies[-1], 1) if latencies else 0.0,
+    }
+
+
+def log_retry(state: tenacity.RetryCallState) -> None:
+    """tenacity's before_sleep for every client: what failed and when the next try comes."""
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    logger.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)
+
+
 def _check_corp_code(corp_code: str) -> str:
     if not isinstance(corp_code, str) or not _CORP_CODE.match(corp_code):
         raise ValueError(f"corp_code must be 8 digits, got {corp_code!r}")
@@ -175,7 +202,7 @@ class DartClient:
             stop=tenacity.stop_after_attempt(max_attempts),
             wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
             retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, DartError) and exc.retryable),
-            before_sleep=self._log_retry,
+            before_sleep=log_retry,
             reraise=True,
         )
         self.calls: list[CallRecord] = []
@@ -312,22 +339,7 @@ class DartClient:
 
     def stats(self) -> dict[str, Any]:
         """Totals of `calls`, for run metadata."""
-        latencies = sorted(c.latency_ms for c in self.calls)
-
-        def pct(q: float) -> float:
-            return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else 0.0
-
-        return {
-            "api_calls": len(self.calls),
-            "retries": sum(1 for c in self.calls if c.attempt > 1),
-            "errors": sum(1 for c in self.calls if c.error),
-            "keys_rejected": len(self._rejected),
-            "calls_by_endpoint": dict(Counter(c.endpoint for c in self.calls)),
-            "latency_ms_total": round(sum(latencies), 1),
-            "latency_ms_p50": pct(0.5),
-            "latency_ms_p95": pct(0.95),
-            "latency_ms_max": round(latencies[-1], 1) if latencies else 0.0,
-        }
+        return {**call_stats(self.calls), "keys_rejected": len(self._rejected)}
 
     # ------------------------------------------------------------- request path
 
@@ -461,9 +473,3 @@ class DartClient:
             call.key_id,
             f" {call.error}" if call.error else "",
         )
-
-    @staticmethod
-    def _log_retry(state: tenacity.RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        wait = state.next_action.sleep if state.next_action else 0.0
-        logger.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)

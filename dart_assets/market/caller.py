@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,6 +21,7 @@ import httpx
 import sqlalchemy as sa
 import tenacity
 
+from dart_assets.dart.client import call_stats, log_retry
 from dart_assets.dart.quota import MemoryQuota, PostgresQuota, QuotaLedger
 from dart_assets.dart.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
 from dart_assets.dart.redaction import key_id, redact
@@ -109,7 +109,7 @@ class MarketCaller:
             stop=tenacity.stop_after_attempt(max_attempts),
             wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
             retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, MarketError) and exc.retryable),
-            before_sleep=self._log_retry,
+            before_sleep=log_retry,
             reraise=True,
         )
         self.calls: list[CallRecord] = []
@@ -162,22 +162,4 @@ class MarketCaller:
 
     def stats(self) -> dict[str, Any]:
         """Totals of `calls`, for run metadata (the same fields as the OpenDART client's)."""
-        latencies = sorted(c.latency_ms for c in self.calls)
-
-        def pct(q: float) -> float:
-            return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else 0.0
-
-        return {
-            "api_calls": len(self.calls),
-            "retries": sum(1 for c in self.calls if c.attempt > 1),
-            "errors": sum(1 for c in self.calls if c.error),
-            "calls_by_endpoint": dict(Counter(c.endpoint for c in self.calls)),
-            "latency_ms_p50": pct(0.5),
-            "latency_ms_p95": pct(0.95),
-        }
-
-    @staticmethod
-    def _log_retry(state: tenacity.RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        wait = state.next_action.sleep if state.next_action else 0.0
-        logger.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)
+        return call_stats(self.calls)
