@@ -1,4 +1,5 @@
-"""An OpenDART-compatible HTTP server on 127.0.0.1, with real data and switchable faults.
+"""OpenDART-, KRX Open API- and ECOS-compatible HTTP server on 127.0.0.1, with real data and
+switchable faults.
 
 Usage in tests and benchmarks::
 
@@ -14,8 +15,10 @@ Usage in tests and benchmarks::
 From a shell: `dart-fg sim --port 8089 [--seed 42] [--daily-volume 2000] [--error-rate 0.1] ...`
 then `DART_API_BASE_URL=http://127.0.0.1:8089/api`.
 
-Endpoints under /api: list.json, corpCode.xml, company.json, fnlttSinglAcnt.json,
-fnlttMultiAcnt.json, fnlttSinglAcntAll.json. Business errors are HTTP 200 with `status` and the
+OpenDART under /api: list.json, corpCode.xml, company.json, fnlttSinglAcnt.json,
+fnlttMultiAcnt.json, fnlttSinglAcntAll.json; KRX under /krx/svc/apis/{cat}/{endpoint}
+(`sim.krx_base_url`), ECOS under /ecos/api/StatisticSearch/... (`sim.ecos_base_url`); the market
+side is market/service.py, its faults `config.market_faults`. Business errors are HTTP 200 with `status` and the
 official message, as on the real service; faults are drawn from one seeded RNG in request order,
 so a run with the same requests sees the same faults.
 """
@@ -44,6 +47,8 @@ from dart_assets.dart.quota import seoul_today
 from dart_assets.dart.redaction import redact
 from dart_assets.simulator import corpcodes, dataset, financials, listing
 from dart_assets.simulator.dataset import Filing
+from dart_assets.simulator.market.service import MarketFaults, MarketService, ecos_result, parse_ecos_path
+from dart_assets.simulator.transport import LoggedRequest, Reply, TransportFaults, maybe_malformed, transport_fault
 from dart_assets.simulator.protocol import (
     JSON_TYPE,
     XML_TYPE,
@@ -62,16 +67,12 @@ _QUERY_CACHE_SIZE = 16
 
 
 @dataclass
-class Faults:
-    """Failure modes, all off by default; change them on a running simulator at any time."""
+class Faults(TransportFaults):
+    """OpenDART's failure modes on top of the network's, all off by default; change them on a
+    running simulator at any time."""
 
-    latency_s: float = 0.0
-    error_rate: float = 0.0  # fraction answered HTTP 500/502/503
-    timeout_rate: float = 0.0  # fraction that hang for timeout_sleep_s, then 504
-    timeout_sleep_s: float = 30.0
     maintenance: bool = False  # status 800 for every request
     maintenance_requests: int = 0  # the next N requests get 800 (counts down)
-    malformed_rate: float = 0.0  # HTTP 200 with a truncated or non-JSON body
     quota: int | None = None  # calls per key per Asia/Seoul day before status 020
     inject_new_filings_per_page: int = 0  # new filings appear before each list.json page >= 2
     corrupt_zip: bool = False  # corpCode.xml sends PK... bytes that are not a ZIP
@@ -82,32 +83,14 @@ class Faults:
 class SimulatorConfig:
     faults: Faults = field(default_factory=Faults)
     valid_keys: set[str] | None = None  # None: any 40-character alphanumeric key
+    market_faults: MarketFaults = field(default_factory=MarketFaults)
+    valid_market_keys: set[str] | None = None  # KRX/ECOS keys; None: any non-empty key
     daily_volume: int | None = None  # filings per business day instead of the realistic volume
     seed: int = 42
     port: int = 0  # 0: a free port
 
     def __post_init__(self) -> None:
         dataset.check_daily_volume(self.daily_volume)
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request as the server saw it; `params` never holds crtfc_key."""
-
-    endpoint: str
-    params: dict[str, str]
-    status: str | None  # the DART status in the body, None when the fault bypassed DART's logic
-    http_status: int
-    fault: str | None = None  # timeout, http_error, maintenance, malformed, injected
-
-
-@dataclass(frozen=True)
-class Reply:
-    body: bytes
-    media_type: str
-    status: str | None
-    http_status: int = 200
-    fault: str | None = None
 
 
 class Simulator:
@@ -125,10 +108,12 @@ class Simulator:
         # caches need no locks) while the event loop keeps serving sleeps, timeouts and shutdown
         # even when a long corp_code range takes seconds to generate.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dart-simulator-logic")
+        self.market = MarketService(lambda: self.config.market_faults, seed=config.seed, valid_keys=config.valid_market_keys)
         self.stopping = threading.Event()
 
     def reset_quota(self) -> None:
         self._quota_used.clear()
+        self.market.reset_quota()
 
     def stop(self) -> None:
         self.stopping.set()
@@ -139,25 +124,17 @@ class Simulator:
     async def handle(self, endpoint: str, query: Mapping[str, str]) -> Reply:
         params = dict(query)
         key = params.pop("crtfc_key", None)
-        reply = await self._answer(endpoint, key, params)
+        return await self.serve(endpoint, params, self.config.faults, lambda: self._dart_reply(endpoint, key, params))
+
+    async def serve(self, endpoint: str, params: dict[str, str], faults: TransportFaults, answer: Callable[[], Reply]) -> Reply:
+        """Transport faults first (as a proxy or load balancer would), then the service's own
+        answer, computed on the logic thread; the request is logged without its key."""
+        reply = await transport_fault(faults, self._rng, self.sleep)
+        if reply is None:
+            reply = await asyncio.get_running_loop().run_in_executor(self._worker, answer)
+            reply = maybe_malformed(reply, faults, self._rng)
         self.requests.append(LoggedRequest(endpoint, params, reply.status, reply.http_status, reply.fault))
         log.info("%s %s -> HTTP %s status %s", endpoint, params, reply.http_status, reply.status)
-        return reply
-
-    async def _answer(self, endpoint: str, key: str | None, params: dict[str, str]) -> Reply:
-        """Transport faults first (as a proxy or load balancer would), then DART's own answer."""
-        faults = self.config.faults
-        if faults.latency_s > 0:
-            await self.sleep(faults.latency_s)
-        if faults.timeout_rate > 0 and self._rng.random() < faults.timeout_rate:
-            await self.sleep(faults.timeout_sleep_s)
-            return Reply(b"<html><body>504 Gateway Time-out</body></html>", "text/html", None, 504, "timeout")
-        if faults.error_rate > 0 and self._rng.random() < faults.error_rate:
-            code = self._rng.choice((500, 502, 503))
-            return Reply(f"<html><body>{code} Server Error</body></html>".encode(), "text/html", None, code, "http_error")
-        reply = await asyncio.get_running_loop().run_in_executor(self._worker, self._dart_reply, endpoint, key, params)
-        if reply.media_type == JSON_TYPE and faults.malformed_rate > 0 and self._rng.random() < faults.malformed_rate:
-            return Reply(self._malformed(reply.body), JSON_TYPE, None, 200, "malformed")
         return reply
 
     def _dart_reply(self, endpoint: str, key: str | None, params: dict[str, str]) -> Reply:
@@ -186,12 +163,6 @@ class Simulator:
         if zip_endpoint:
             return Reply(xml_error_body(error), XML_TYPE, error.status, 200, fault)
         return Reply(json_body(error_payload(error)), JSON_TYPE, error.status, 200, fault)
-
-    def _malformed(self, body: bytes) -> bytes:
-        """Either a body cut off mid-stream or an HTML page a proxy sent instead of JSON."""
-        if self._rng.random() < 0.5:
-            return body[: max(1, len(body) // 2)]
-        return "<html><head><title>Service</title></head><body>일시적인 오류</body></html>".encode()
 
     def _check_key(self, key: str | None) -> None:
         valid = self.config.valid_keys
@@ -274,12 +245,36 @@ ENDPOINTS = frozenset({"list.json", "corpCode.xml", *_JSON_HANDLERS})
 
 
 def create_app(simulator: Simulator) -> FastAPI:
-    app = FastAPI(title="OpenDART simulator", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="OpenDART, KRX and ECOS simulator", docs_url=None, redoc_url=None, openapi_url=None)
+
+    def respond(reply: Reply) -> Response:
+        return Response(reply.body, status_code=reply.http_status, media_type=reply.media_type)
 
     @app.get("/api/{endpoint}")
-    async def endpoint(endpoint: str, request: Request) -> Response:
-        reply = await simulator.handle(endpoint, request.query_params)
-        return Response(reply.body, status_code=reply.http_status, media_type=reply.media_type)
+    async def opendart(endpoint: str, request: Request) -> Response:
+        return respond(await simulator.handle(endpoint, request.query_params))
+
+    @app.api_route("/krx/svc/apis/{category}/{name}", methods=["GET", "POST"])
+    async def krx(category: str, name: str, request: Request) -> Response:
+        endpoint = f"{category}/{name}"
+        params = dict(request.query_params)
+        if request.method == "POST":
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+            params = {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        key = request.headers.get("AUTH_KEY")
+        market = simulator.market
+        return respond(await simulator.serve(f"krx/{endpoint}", params, simulator.config.market_faults, lambda: market.krx(endpoint, key, params)))
+
+    @app.get("/ecos/api/StatisticSearch/{key}/{kind}/{lang}/{first}/{last}/{stat}/{cycle}/{start}/{end}/{item}")
+    async def ecos(key: str, kind: str, lang: str, first: str, last: str, stat: str, cycle: str, start: str, end: str, item: str) -> Response:
+        query = parse_ecos_path(first, last, stat, cycle, start, end, item)
+        params = {"rows": f"{first}-{last}", "from": start, "to": end}
+        market = simulator.market
+        answer = (lambda: ecos_result("ERROR-100")) if query is None or kind != "json" else (lambda: market.ecos(key, query))
+        return respond(await simulator.serve(f"ecos/StatisticSearch/{stat}/{item}", params, simulator.config.market_faults, answer))
 
     return app
 
@@ -291,6 +286,8 @@ class SimulatorHandle:
         self._simulator = simulator
         self.port = port
         self.base_url = f"http://{HOST}:{port}/api"
+        self.krx_base_url = f"http://{HOST}:{port}/krx/svc/apis"
+        self.ecos_base_url = f"http://{HOST}:{port}/ecos/api"
 
     @property
     def config(self) -> SimulatorConfig:
@@ -304,12 +301,17 @@ class SimulatorHandle:
         self._simulator.reset_quota()
 
 
+_ECOS_KEY_SEGMENT = re.compile(r"(/StatisticSearch/)[^/\s]+/")
+
+
 class _RedactKeyFilter(logging.Filter):
-    """Request lines carry crtfc_key; uvicorn still logs them when a host (pytest, an operator's
-    logging config) attaches handlers to `uvicorn.access` directly, whatever access_log says."""
+    """Request lines carry keys (OpenDART's crtfc_key, ECOS's path segment); uvicorn still logs
+    them when a host (pytest, an operator's logging config) attaches handlers to `uvicorn.access`
+    directly, whatever access_log says."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), ()
+        text = _ECOS_KEY_SEGMENT.sub(r"\1***/", record.getMessage())
+        record.msg, record.args = redact(text), ()
         return True
 
 

@@ -30,7 +30,7 @@ def market_schema(table: RawTable, sessions: Sequence[str]) -> pa.DataFrameSchem
     fields = source_fields(table)
     allowed_dates = [s.replace("-", "") for s in sessions]
     columns: dict[str, pa.Column] = {
-        fields["date"]: pa.Column(object, pa.Check.isin(allowed_dates, name="session_of_the_partition"), nullable=False)
+        fields["date"]: pa.Column(object, pa.Check.isin(allowed_dates, name="session_of_the_partition", error="session_of_the_partition"), nullable=False)
     }
     for column in table.text_columns:
         required = column in table.key
