@@ -14,6 +14,8 @@ stalls the sensors that detect incidents.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,8 +23,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dart_assets.automation.channels import Alert, Channel, build_channels, deliver, redact
-from dart_assets.automation.config import load_ops_config
+from dart_assets.automation.channels import Alert, Channel, LogChannel, build_channels, deliver, redact
+from dart_assets.automation.config import CONFIG_ENV, load_ops_config
+from dart_assets.settings import SettingsError
+
+log = logging.getLogger("dart_fg.alerts")
 
 _OPEN = sa.text(
     """
@@ -61,8 +66,39 @@ def _clean(details: dict[str, Any]) -> dict[str, Any]:
     return json.loads(redact(json.dumps(details, default=str)))
 
 
+def check_alert_config() -> list[Channel]:
+    """The configured channels, or SettingsError naming the file and the entry that is wrong.
+
+    The code location calls it when it loads and `dart-fg health` on every check, so a broken
+    config shows where people look instead of only in the sensors' ticks.
+    """
+    try:
+        return build_channels(load_ops_config().channels)
+    except SettingsError as exc:
+        message = str(exc)
+        if CONFIG_ENV not in message:  # a channel entry: say where channels come from
+            message += (
+                f" ({CONFIG_ENV}={os.environ.get(CONFIG_ENV) or 'unset'}; channels from the "
+                "DART_FG_ALERT_* variables are numbered after the file's)"
+            )
+        raise SettingsError(f"alert config invalid: {message}") from None
+
+
+def channel_setup() -> tuple[list[Channel], str | None]:
+    """The channels to use now and the config problem, if any (then the log channel alone).
+
+    The config is read at every tick, so it can break after the code location loaded; raising
+    here would fail every sensor on every tick and alert nobody. The log keeps the alerts.
+    """
+    try:
+        return check_alert_config(), None
+    except SettingsError as exc:
+        log.error("%s; alerts go to the log only until it is fixed", exc)
+        return [LogChannel()], str(exc)
+
+
 def load_channels() -> list[Channel]:
-    return build_channels(load_ops_config().channels)
+    return channel_setup()[0]
 
 
 def raise_incident(
@@ -143,11 +179,15 @@ def _enqueue(conn: sa.Connection, channels: list[Channel], alert: Alert) -> None
     )
 
 
-def deliver_outbox(engine: sa.Engine, channels: list[Channel], budget_s: float = DELIVERY_BUDGET_S) -> tuple[int, int]:
+def deliver_outbox(
+    engine: sa.Engine, channels: list[Channel], budget_s: float = DELIVERY_BUDGET_S, drop_unconfigured: bool = True
+) -> tuple[int, int]:
     """Send the due messages, oldest first, until the budget is spent; (sent, failed).
 
     Each send happens outside any transaction; messages not reached in the budget are released
-    for the next tick. A message for a channel no longer configured is dropped with the reason.
+    for the next tick. A message for a channel no longer configured is dropped with the reason,
+    unless `drop_unconfigured` is False (the config is broken, so "not configured" means "not
+    readable now"): then it waits, claimed, for a later tick with the config fixed.
     """
     by_name = {c.name: c for c in channels}
     deadline = time.monotonic() + budget_s
@@ -163,6 +203,8 @@ def deliver_outbox(engine: sa.Engine, channels: list[Channel], budget_s: float =
                     conn.execute(_RELEASE, {"ids": [r["id"] for r in sorted(batch, key=lambda r: r["id"])[position:]]})
                 return sent, failed
             channel = by_name.get(row["channel"])
+            if channel is None and not drop_unconfigured:
+                continue
             if channel is None:
                 with engine.begin() as conn:
                     conn.execute(_DROPPED, {"id": row["id"], "reason": "channel no longer configured"})

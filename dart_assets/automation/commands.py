@@ -68,17 +68,18 @@ def _redrive(args: argparse.Namespace) -> int:
 
 def _resolve(args: argparse.Namespace) -> int:
     from dart_assets.automation import dead_letters
-    from dart_assets.automation.alerts import clear_incident, deliver_outbox, load_channels
+    from dart_assets.automation.alerts import channel_setup, clear_incident, deliver_outbox
     from dart_assets.warehouse.db import get_engine
 
     engine = get_engine()
     resolved = dead_letters.resolve_manually(engine, args.ids, args.actor, args.note)
-    channels = load_channels()
+    channels, problem = channel_setup()
     note = f"resolved by {args.actor}: {args.note}"
     for letter_id, job_name, partition_key in resolved:
         clear_incident(engine, channels, dead_letters.abandoned_incident_key(letter_id), note=note)
         clear_incident(engine, channels, dead_letters.run_incident_key(job_name, partition_key), note=note)
-    deliver_outbox(engine, channels)  # an operator's command sends its recoveries at once
+    # An operator's command sends its recoveries at once (what a broken config keeps waits).
+    deliver_outbox(engine, channels, drop_unconfigured=problem is None)
     ids = [letter_id for letter_id, _, _ in resolved]
     missing = sorted(set(args.ids) - set(ids))
     print(f"resolved: {ids}")

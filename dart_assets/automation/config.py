@@ -34,6 +34,7 @@ Environment-only setups: `DART_FG_ALERT_WEBHOOK_URL` (Slack-compatible),
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ import yaml
 from dart_assets.settings import SettingsError
 
 CONFIG_ENV = "DART_FG_ALERTS_CONFIG"
+
+log = logging.getLogger("dart_fg.alerts")
 
 RETENTION_DEFAULTS: dict[str, int] = {
     "archives": 730,
@@ -80,7 +83,10 @@ def _read_yaml(env: dict[str, str]) -> dict[str, Any]:
     except OSError as exc:
         raise SettingsError(f"{CONFIG_ENV}: cannot read {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise SettingsError(f"{CONFIG_ENV}: {path} is not valid YAML ({exc.__class__.__name__})") from None
+        # The position only: the parser's message quotes the file, which may hold a URL token.
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SettingsError(f"{CONFIG_ENV}: {path} is not valid YAML{where} ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
         raise SettingsError(f"{CONFIG_ENV}: {path} must hold a mapping at the top level")
     unknown = set(data) - {"channels", "thresholds", "retention"}
@@ -113,13 +119,17 @@ def _env_channels(env: dict[str, str]) -> list[dict[str, Any]]:
 
 def _resolve_env_refs(spec: Any, env: dict[str, str], position: int) -> dict[str, Any]:
     """`url_env`/`password_env` name variables holding secrets, so the file itself holds none."""
+    path = env.get(CONFIG_ENV)
     if not isinstance(spec, dict):
-        raise SettingsError(f"{CONFIG_ENV}: channel #{position} must be a mapping with a 'type'")
+        raise SettingsError(f"{CONFIG_ENV}: {path}: channel #{position} must be a mapping with a 'type'")
     resolved = {k: v for k, v in spec.items() if k not in ("url_env", "password_env")}
     for ref, target in (("url_env", "url"), ("password_env", "password")):
         if spec.get(ref):
             if not env.get(spec[ref]):
-                raise SettingsError(f"{CONFIG_ENV}: channel #{position} names {spec[ref]} in {ref}, which is not set")
+                raise SettingsError(
+                    f"{CONFIG_ENV}: {path}: channel #{position} ({spec.get('type')}) has {ref}: {spec[ref]}, "
+                    f"but {spec[ref]} is not set in this process's environment"
+                )
             resolved[target] = env[spec[ref]]
     return resolved
 
@@ -165,3 +175,17 @@ def load_ops_config(env: dict[str, str] | None = None) -> OpsConfig:
     channels = [_resolve_env_refs(spec, env, i + 1) for i, spec in enumerate(data.get("channels") or [])]
     channels += _env_channels(env)
     return OpsConfig(channels=tuple(channels), thresholds=thresholds, retention_days=retention)
+
+
+def runtime_thresholds() -> Thresholds:
+    """The sensors' thresholds: the defaults, logged, while the config is broken.
+
+    The file is read again at every tick, so an edit made after the code location loaded (which
+    refuses a broken config) would otherwise fail the quota, completeness and re-drive sensors
+    on every tick; with the defaults they keep alerting and `dart-fg health` names the problem.
+    """
+    try:
+        return load_ops_config().thresholds
+    except SettingsError as exc:
+        log.error("%s; the sensors use the default thresholds until it is fixed", exc)
+        return Thresholds()

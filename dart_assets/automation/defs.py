@@ -4,11 +4,16 @@ Schedules, the run sensors' re-drive targets and the freshness policies refer to
 jobs and assets by name. `with_automation` refuses a pipeline that lacks one of those jobs:
 dropping its schedule instead would silently switch automation off (a misspelt job name would
 stop the daily load without anyone noticing), so the code location fails to load and says which
-job is missing.
+job is missing. A broken alert config fails the load the same way, naming the file and the
+entry: the UI's code-location error and `dagster definitions validate` show it the moment a
+deploy or restart introduces it, instead of a deployment running for weeks with alerts nobody
+receives. (The sensors re-read the config at every tick; an edit that breaks it later sends
+alerts to the log only and `dart-fg health` reports it, see alerts.channel_setup.)
 """
 
 import dagster as dg
 
+from dart_assets.automation.alerts import check_alert_config
 from dart_assets.automation.freshness import apply_freshness_policies
 from dart_assets.automation.retention import retention, retention_daily
 from dart_assets.automation.schedules import PIPELINE_JOBS, PIPELINE_SCHEDULES, SCHEDULED_JOBS
@@ -37,9 +42,11 @@ def build_defs() -> dg.Definitions:
 def with_automation(pipeline: dg.Definitions) -> dg.Definitions:
     """The pipeline's definitions plus automation, with freshness policies on its assets.
 
-    Raises ValueError naming the scheduled jobs the pipeline does not define; Dagster itself
-    would only notice when the repository is first resolved.
+    Raises ValueError naming the scheduled jobs the pipeline does not define (Dagster itself
+    would only notice when the repository is first resolved), and SettingsError when the alert
+    config is broken.
     """
+    check_alert_config()
     present = {job.name for job in pipeline.jobs or []}
     missing = sorted(set(SCHEDULED_JOBS) - present)
     if missing:

@@ -1,8 +1,9 @@
 """`dart-fg health`: one JSON report for monitors, healthy only when nothing needs a person.
 
-Unhealthy: the database is unreachable; the Dagster daemon's scheduler or sensor loop has not
-beaten for HEARTBEAT_TOLERANCE (when DAGSTER_HOME is set); an asset's last load is older than
-its MAX_AGE; the DART circuit breaker is open; a dead letter was abandoned. Reported but not
+Unhealthy: the database is unreachable; the alert config is broken (alerts reach the log only);
+the Dagster daemon's scheduler or sensor loop has not beaten for HEARTBEAT_TOLERANCE, or a
+running sensor's last tick failed (both when DAGSTER_HOME is set); an asset's last load is older
+than its MAX_AGE; the DART circuit breaker is open; a dead letter was abandoned. Reported but not
 unhealthy: quota use (a spent key heals at midnight), open dead letters (the sensor re-drives
 them), assets never loaded yet (a fresh deployment), and the daemon when DAGSTER_HOME is unset
 ("unknown": this process cannot know which instance to ask; `--require-daemon` makes it count).
@@ -16,11 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dart_assets.automation.alerts import check_alert_config
 from dart_assets.automation.schedules import seoul_date
+from dart_assets.automation.sensor_ticks import failed_sensor_ticks
 from dart_assets.automation.state import breaker_status, quota_left, quota_usage
 from dart_assets.ingestion.market import MARKET_KEYS
 from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
-from dart_assets.settings import Settings
+from dart_assets.settings import Settings, SettingsError
 
 HEARTBEAT_TOLERANCE = timedelta(minutes=5)
 REQUIRED_DAEMONS = ("SCHEDULER", "SENSOR")
@@ -38,23 +41,38 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def daemon_report(now: datetime) -> tuple[dict[str, Any], list[str]]:
+def alerts_report() -> tuple[dict[str, Any], list[str]]:
+    """The alert config as the sensors will read it (this check runs with the daemon's environment)."""
+    try:
+        channels = check_alert_config()
+    except SettingsError as exc:  # the message names files and variables, never their values
+        return {"status": "invalid", "error": str(exc)}, [f"{exc}; alerts reach the log only"]
+    return {"status": "ok", "channels": [c.name for c in channels]}, []
+
+
+def daemon_report(now: datetime) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The daemon's heartbeats and the sensors whose last tick failed, from the Dagster instance."""
     if not os.environ.get("DAGSTER_HOME"):
-        return {"status": "unknown", "reason": "DAGSTER_HOME is not set"}, []
+        unknown = {"status": "unknown", "reason": "DAGSTER_HOME is not set"}
+        return unknown, dict(unknown), []
     from dagster import DagsterInstance
 
     try:
         with DagsterInstance.get() as instance:
             heartbeats = instance.get_daemon_heartbeats()
+            failed = failed_sensor_ticks(instance, now)
     except Exception as exc:  # a broken instance config is a finding, not a crash
-        return {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:500]}, ["dagster instance unreadable"]
+        error = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:500]}
+        return error, {"status": "error"}, ["dagster instance unreadable"]
     ages = {name: round(now.timestamp() - hb.timestamp, 1) for name, hb in heartbeats.items()}
     problems = [
         f"daemon {name} heartbeat missing or older than {HEARTBEAT_TOLERANCE}"
         for name in REQUIRED_DAEMONS
         if ages.get(name) is None or ages[name] > HEARTBEAT_TOLERANCE.total_seconds()
     ]
-    return {"status": "ok" if not problems else "stale", "heartbeat_age_s": ages}, problems
+    daemon = {"status": "ok" if not problems else "stale", "heartbeat_age_s": ages}
+    problems += [f"sensor {name}: last tick failed at {tick['at']}: {tick['error']}" for name, tick in failed.items()]
+    return daemon, {"status": "failing" if failed else "ok", "failed_last_tick": failed}, problems
 
 
 def assets_report(conn: sa.Connection, now: datetime) -> tuple[dict[str, Any], list[str]]:
@@ -127,7 +145,9 @@ def build_report(engine: sa.Engine, settings: Settings, require_daemon: bool = F
         except sa.exc.ProgrammingError:
             report["database"] = {"status": "schema_missing"}
             problems.append("dart_ops tables missing: run `dart-fg db upgrade`")
-    report["daemon"], found = daemon_report(now)
+    report["alerts"], found = alerts_report()
+    problems += found
+    report["daemon"], report["sensors"], found = daemon_report(now)
     problems += found
     if require_daemon and report["daemon"]["status"] == "unknown":
         problems.append("daemon heartbeat unknown (DAGSTER_HOME is not set)")

@@ -21,6 +21,7 @@ from dagster._core.storage.tags import RETRY_NUMBER_TAG, WILL_RETRY_TAG
 from dart_assets.automation import dead_letters
 from dart_assets.automation.alerts import (
     Finding,
+    channel_setup,
     clear_incident,
     deliver_outbox,
     load_channels,
@@ -31,7 +32,7 @@ from dart_assets.automation.alerts import (
 )
 from dart_assets.automation.audit import record_action
 from dart_assets.automation.channels import Channel, redact
-from dart_assets.automation.config import Thresholds, load_ops_config
+from dart_assets.automation.config import Thresholds, runtime_thresholds
 from dart_assets.automation.freshness import is_stale
 from dart_assets.automation.schedules import TRIGGER_TAG, seoul_date
 from dart_assets.automation.state import BREAKER_NAME, breaker_status, quota_allows, quota_usage
@@ -211,7 +212,7 @@ def make_redrive_sensor(job_name: str) -> dg.SensorDefinition:
         description=f"Relaunch dead letters of {job_name} when the breaker is closed and quota allows.",
     )
     def _redrive(context: dg.SensorEvaluationContext):
-        return redrive_requests(get_engine(), get_settings(), load_ops_config().thresholds, job_name)
+        return redrive_requests(get_engine(), get_settings(), runtime_thresholds(), job_name)
 
     return _redrive
 
@@ -354,14 +355,16 @@ def breaker_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     description="Deliver the alert messages waiting in dart_ops.alert_outbox, within a time budget.",
 )
 def alert_outbox(context: dg.SensorEvaluationContext) -> dg.SkipReason:
-    sent, failed = deliver_outbox(get_engine(), load_channels())
-    return dg.SkipReason(f"delivered {sent} alert message(s); {failed} to retry later")
+    channels, problem = channel_setup()
+    sent, failed = deliver_outbox(get_engine(), channels, drop_unconfigured=problem is None)
+    held = f"; other channels wait for the config to be fixed ({problem})" if problem else ""
+    return dg.SkipReason(f"delivered {sent} alert message(s); {failed} to retry later{held}")
 
 
 @dg.sensor(name="quota_alerts", minimum_interval_seconds=120, default_status=RUNNING)
 def quota_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     engine = get_engine()
-    failing, passing = quota_findings(engine, get_settings(), load_ops_config().thresholds, utc_now())
+    failing, passing = quota_findings(engine, get_settings(), runtime_thresholds(), utc_now())
     alerted, recovered = reconcile(engine, load_channels(), "quota", failing, passing)
     return dg.SkipReason(f"{len(failing)} keys over the threshold; alerted {alerted}, recovered {recovered}")
 
@@ -413,7 +416,7 @@ def completeness_findings(
 @dg.sensor(name="completeness_alerts", minimum_interval_seconds=300, default_status=RUNNING)
 def completeness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     engine = get_engine()
-    failing, passing = completeness_findings(engine, load_ops_config().thresholds, utc_now())
+    failing, passing = completeness_findings(engine, runtime_thresholds(), utc_now())
     alerted, recovered = reconcile(engine, load_channels(), "completeness", failing, passing)
     return dg.SkipReason(f"{len(failing)} assets with incomplete partitions; alerted {alerted}, recovered {recovered}")
 

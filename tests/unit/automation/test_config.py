@@ -70,6 +70,7 @@ retention:
         ("alerts: {}", "unknown sections ['alerts']"),
         ("[1, 2]", "mapping at the top level"),
         ("channels: [", "not valid YAML"),
+        ("channels:\n  - type: slack\n  url: https://hooks.example/T0/secret-token\n", "not valid YAML at line 3"),
         ("retention: {audit_log: 0}", "retention.audit_log must be above 0"),
         ("thresholds: {quota_ratio: 0}", "thresholds.quota_ratio must be above 0"),
         ("retention: {quarantine: 30}", "kept as long as it is"),
@@ -82,6 +83,7 @@ def test_bad_config_is_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(SettingsError, match="DART_FG_ALERTS_CONFIG|alert channel") as err:
         build_channels(load_ops_config({"DART_FG_ALERTS_CONFIG": str(path)}).channels)
     assert message in str(err.value)
+    assert "secret-token" not in str(err.value)  # the parser's own message would quote the line
 
 
 def test_missing_config_file_is_named(tmp_path: Path) -> None:
