@@ -64,10 +64,27 @@ class Channel(Protocol):
     def send(self, alert: Alert) -> None: ...
 
 
+class _WebhookTransport(httpx.HTTPTransport):
+    """Puts the real webhook URL on the request below httpx's client, whose INFO line
+    ("HTTP Request: POST <url>") would otherwise log the token a webhook URL carries."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._url = httpx.URL(url)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        # A copy: the client logs the request object it sent once this returns.
+        real = httpx.Request(
+            request.method, self._url, headers=request.headers, content=request.content, extensions=request.extensions
+        )
+        return super().handle_request(real)
+
+
 @retry(stop=stop_after_attempt(3), wait=wait_exponential(multiplier=0.5, max=4), reraise=True)
 def _post_json(url: str, body: dict[str, Any]) -> None:
-    response = httpx.post(url, json=body, timeout=10.0)
-    response.raise_for_status()
+    shown = httpx.URL(url).copy_with(path="/<webhook>", query=None)  # same host, no token
+    with httpx.Client(transport=_WebhookTransport(url), timeout=10.0) as client:
+        client.post(shown, json=body).raise_for_status()
 
 
 @dataclass(frozen=True)

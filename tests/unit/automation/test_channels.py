@@ -28,10 +28,10 @@ ALERT = Alert("run_failure:x", "run_failure", "open", "a run failed", datetime(2
     ],
 )
 def test_a_failed_webhook_logs_the_channel_status_and_class_never_the_url(monkeypatch, caplog, error) -> None:
-    def post(url, **kwargs):
-        raise error(httpx.Request("POST", url))
+    def handle_request(transport, request):
+        raise error(request)
 
-    monkeypatch.setattr(httpx, "post", post)
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", handle_request)
     monkeypatch.setattr(channels._post_json.retry, "sleep", lambda s: None)  # tenacity's waits
     caplog.set_level(logging.DEBUG)
     assert deliver([SlackWebhook(HOOK)], ALERT) == ["slack"]
