@@ -3,13 +3,15 @@
     The seven CNN components on KOSPI data, oriented so that up means greed
     (fear-greed-methodology.md §1.4 and §3), one row per KOSPI trading date:
     momentum   = close / 125-day mean close - 1
-    strength   = (52-week highs - lows) / universe
+    strength   = (52-week highs - lows) / universe           (int_market__strength_daily)
     breadth    = McClellan summation index of advancing minus declining trading value
+                                                             (int_market__breadth, KRW)
     put_call   = -(5-day mean put/call volume ratio)
     volatility = -(VKOSPI / its 50-day mean)
     safe_haven = 20-day KOSPI return - 20-day bond return proxy (-duration x yield change), in %
-    junk_bond  = -(junk spread)
-    Windows count rows (trading days), and a value needs its whole window.
+    junk_bond  = -(junk spread: corporate BBB- 3y - AA- 3y yield, ECOS)
+    Windows count rows (trading days), and a value needs its whole window. The 10-year yield
+    and the spreads are matched to the session (the yield carried forward over gaps).
 -#}
 with kospi as (
 
@@ -73,8 +75,8 @@ select
         + {{ var('ktb10_duration') }} * (bo.yield_pct - bo.yield_pct_20) as safe_haven,
     -c.junk_spread as junk_bond
 from kospi as k
-left join {{ ref('stg_market__strength') }} as s on s.date = k.date
-left join {{ ref('stg_market__breadth') }} as b on b.date = k.date
+left join {{ ref('int_market__strength_daily') }} as s on s.date = k.date
+left join {{ ref('int_market__breadth') }} as b on b.date = k.date
 left join put_call as p on p.date = k.date
 left join vkospi as v on v.date = k.date
 left join bonds as bo on bo.date = k.date

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='rcept_no',
+    indexes=[{'columns': ['rcept_dt', 'rcept_no']}],
     on_schema_change='append_new_columns',
     tags=['daily'],
 ) }}

@@ -1,3 +1,4 @@
+{{ config(indexes=[{'columns': ['date', 'component']}]) }}
 {#-
     Weight of each index component per date; the weights of a date sum to 1 over its available
     components. Market components weigh var market_component_weight each. The disclosure

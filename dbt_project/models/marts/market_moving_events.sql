@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_id',
+    indexes=[{'columns': ['date', 'event_id']}],
     on_schema_change='append_new_columns',
     tags=['daily'],
     pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ in_partition_window('date') }}{% endif %}",

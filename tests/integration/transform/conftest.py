@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ from dart_assets.transform import samples
 from dart_assets.transform.prepare import prepare
 from dart_assets.transform.project import run_dbt
 from dart_assets.warehouse.migrate import upgrade
+from tests.integration.transform.market_rows import fill_market_raw
+
+# Market sessions behind the index in the module build: a year before the recorded filings
+# (2025-03..2026-03) so that every component (52-week strength: 252 sessions, then 20 scores)
+# is there while disclosure sentiment is, ~450 sessions of a few dozen issues.
+MARKET_START, MARKET_END = date(2024, 6, 3), date(2026, 3, 31)
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +52,10 @@ def module_db_url(pg_server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def built_warehouse(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     """Real filings (110 large caps for a year, every filing of 2022-01-03, one company's full
-    history with its financials) loaded into dart_raw, then one full `dbt build`: seeds, models,
-    data tests and unit tests."""
+    history with its financials) loaded into dart_raw, market sessions into market_raw
+    (market_rows.py), then one full `dbt build`: seeds, models, data tests and unit tests."""
     engine = sa.create_engine(module_db_url)
+    fill_market_raw(engine, MARKET_START, MARKET_END)
     samples.load_disclosures(engine, samples.list_rows())
     samples.load_disclosures(engine, samples.web_list_rows())
     samples.load_disclosures(engine, samples.company_list_rows())

@@ -11,8 +11,10 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY
+from dart_assets.ingestion.market import MARKET_KEYS
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MARKET_PARTITIONS
 from dart_assets.transform import samples
+from tests.integration.transform.market_rows import fill_market_raw
 
 pytestmark = pytest.mark.integration
 
@@ -23,6 +25,12 @@ EARLIER, DAY, NEXT_DAY = date(2026, 3, 16), date(2026, 3, 19), date(2026, 3, 20)
 @dg.asset(key=DISCLOSURES_KEY, partitions_def=DAILY_PARTITIONS)
 def disclosures_stand_in() -> None:
     """Stands in for the ingestion asset (another concern): the rows are loaded by the test."""
+
+
+@dg.multi_asset(specs=[dg.AssetSpec(key) for key in MARKET_KEYS], partitions_def=MARKET_PARTITIONS)
+def market_stand_in():
+    """Stands in for the market_raw assets (another concern; the market_daily job selects
+    them): the rows are loaded by the test (market_rows.py)."""
 
 
 def withdrawn(engine: sa.Engine) -> dict[str, bool]:
@@ -54,17 +62,18 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
     engine = sa.create_engine(db_url)
     loaded = [r for r in samples.list_rows() if r["rcept_dt"] in (EARLIER, DAY, NEXT_DAY)]
     samples.load_disclosures(engine, loaded)
+    fill_market_raw(engine, date(2025, 9, 1), NEXT_DAY)  # ~130 sessions: the index from ~70 on
     instance = dg.DagsterInstance.ephemeral()
 
-    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in]))
+    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in, market_stand_in]))
     first = defs.resolve_job_def("dart_daily").execute_in_process(partition_key=DAY.isoformat(), instance=instance)
     assert first.success
     built = {e.asset_key.to_user_string(): e.partition for e in first.get_asset_materialization_events()}
     assert built["dart_marts/disclosure_impact_scores"] == DAY.isoformat()
-    assert built["dart_marts/fear_greed_index"] is None  # unpartitioned, with its market seeds
-    assert "dart_staging/kospi" in built
+    assert built["dart_marts/fear_greed_index"] is None  # unpartitioned, with its market models
+    assert {"dart_staging/stg_market__kospi", "dart_intermediate/int_market__strength"} <= set(built)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("select count(*) from dart_marts.fear_greed_index")).scalar_one() > 1_000
+        assert conn.execute(sa.text("select count(*) from dart_marts.fear_greed_index")).scalar_one() > 40
     # The first build of an incremental model is a full one: every day is scored, and every
     # day's market-moving events found, not only the partition's.
     assert len(withdrawn(engine)) == len(loaded)
@@ -117,7 +126,7 @@ def test_source_freshness_is_reported_as_asset_checks(dart_env: Path, db_url: st
     def financial_accounts_stand_in() -> None: ...
 
     defs = dg.Definitions.merge(
-        transform_defs, dg.Definitions(assets=[disclosures_stand_in, corp_codes_stand_in, financial_accounts_stand_in])
+        transform_defs, dg.Definitions(assets=[disclosures_stand_in, corp_codes_stand_in, financial_accounts_stand_in, market_stand_in])
     )
     result = defs.resolve_job_def("dart_source_freshness").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False

@@ -129,7 +129,7 @@ def test_daily_sentiment_of_a_full_day(built_warehouse: sa.Engine) -> None:
 
 def test_fear_greed_labels_follow_half_open_bands(built_warehouse: sa.Engine) -> None:
     index = rows(built_warehouse, "select value, label from dart_marts.fear_greed_index")
-    assert len(index) > 1_000
+    assert len(index) > 300  # ~450 market sessions, the first ~70 before 4 components are scored
     bands = [(25, "extreme fear"), (45, "fear"), (55, "neutral"), (75, "greed"), (math.inf, "extreme greed")]
     for r in index:
         assert r.label == next(label for edge, label in bands if float(r.value) < edge)
@@ -192,3 +192,109 @@ def test_decayed_sentiment_keeps_events_for_their_half_life(built_warehouse: sa.
     expected = 50 + sum(d * (float(r.impact_score) - 50) for d, r in zip(decay, recent)) / (sum(decay) + 3)
     assert float(day.decayed_sentiment_score) == pytest.approx(expected, abs=0.006)
     assert any(r.age > 0 for r in recent)  # earlier days really count
+
+
+# -- the market components, from market_raw (filled by market_rows.fill_market_raw) ------------
+
+
+def test_every_market_session_has_its_components(built_warehouse: sa.Engine) -> None:
+    s = one(
+        built_warehouse,
+        """select (select count(*) from market_raw.kospi_index where idx_nm = '코스피') as sessions,
+                  (select count(*) from dart_intermediate.int_market__components) as components,
+                  (select count(*) from dart_marts.fear_greed_index where n_market_components = 7) as complete,
+                  (select max(date) from dart_marts.fear_greed_index) as last_index_day,
+                  (select max(date) from market_raw.kospi_index) as last_session""",
+    )
+    assert s.components == s.sessions > 400
+    assert s.complete > 150  # strength needs 252 sessions of history, then 20 scored days
+    assert s.last_index_day == s.last_session
+
+
+def test_put_call_counts_only_the_monthly_kospi200_options(built_warehouse: sa.Engine) -> None:
+    raw = {
+        (r.date, r.product_is_monthly): (r.puts, r.calls)
+        for r in rows(
+            built_warehouse,
+            """select date, prod_nm = '코스피200 옵션' as product_is_monthly,
+                      sum(acc_trdvol) filter (where rght_tp_nm = 'PUT') as puts,
+                      sum(acc_trdvol) filter (where rght_tp_nm = 'CALL') as calls
+               from market_raw.option_trades group by 1, 2""",
+        )
+    }
+    assert any(not monthly for _, monthly in raw)  # the other products are really there
+    staged = rows(built_warehouse, "select date, put_volume, call_volume, put_call_ratio from dart_staging.stg_market__put_call")
+    assert len(staged) == len({day for day, _ in raw})
+    for r in staged:
+        puts, calls = raw[(r.date, True)]
+        assert (r.put_volume, r.call_volume) == (puts, calls)
+        assert float(r.put_call_ratio) == pytest.approx(float(puts) / float(calls))
+
+
+def test_mcclellan_summation_follows_its_recursion(built_warehouse: sa.Engine) -> None:
+    by_day = rows(
+        built_warehouse,
+        """select date,
+                  coalesce(sum(acc_trdval) filter (where fluc_rt > 0), 0) - coalesce(sum(acc_trdval) filter (where fluc_rt < 0), 0) as diff
+           from market_raw.stock_trades group by date order by date""",
+    )
+    modelled = {r.date: r for r in rows(built_warehouse, "select * from dart_intermediate.int_market__breadth")}
+    ema19 = ema39 = summation = None
+    for r in by_day:
+        diff = float(r.diff)
+        if ema19 is None:
+            ema19 = ema39 = diff
+            summation = 0.0
+        else:
+            ema19, ema39 = 0.1 * diff + 0.9 * ema19, 0.05 * diff + 0.95 * ema39
+            summation += ema19 - ema39
+        m = modelled[r.date]
+        assert float(m.value_difference) == diff
+        assert float(m.ema19) == pytest.approx(ema19, rel=1e-9, abs=1e-3)
+        assert float(m.ema39) == pytest.approx(ema39, rel=1e-9, abs=1e-3)
+        assert float(m.mcclellan_summation) == pytest.approx(summation, rel=1e-9)
+
+
+def test_strength_counts_52_week_market_value_extremes(built_warehouse: sa.Engine) -> None:
+    """52-week highs and lows recomputed issue by issue from the raw rows (a split and a halt
+    among them) against the model's daily counts."""
+    trades = rows(
+        built_warehouse,
+        """select isu_cd, date, tdd_clsprc, nullif(tdd_hgprc, 0) * list_shrs as high_cap, nullif(tdd_lwprc, 0) * list_shrs as low_cap
+           from market_raw.stock_trades order by isu_cd, date""",
+    )
+    expected: dict = {}
+    history: dict[str, list] = {}
+    for t in trades:
+        previous = history.setdefault(t.isu_cd, [])[-251:]
+        highs, lows, universe = expected.setdefault(t.date, [0, 0, 0])
+        if len(previous) == 251:
+            prior_high = max((p.high_cap for p in previous if p.high_cap is not None), default=None)
+            prior_low = min((p.low_cap for p in previous if p.low_cap is not None), default=None)
+            highs += t.high_cap is not None and prior_high is not None and t.high_cap > prior_high
+            lows += t.low_cap is not None and prior_low is not None and t.low_cap < prior_low
+        expected[t.date] = [highs, lows, universe + (t.tdd_clsprc is not None)]
+        history[t.isu_cd].append(t)
+    daily = {r.date: [r.highs, r.lows, r.universe] for r in rows(built_warehouse, "select * from dart_intermediate.int_market__strength_daily")}
+    assert daily == expected
+    assert sum(h for h, _, _ in daily.values()) > 0 and sum(low for _, low, _ in daily.values()) > 0
+
+
+def test_ktb10_falls_back_to_the_krx_benchmark_when_ecos_has_no_row(built_warehouse: sa.Engine) -> None:
+    fallback = rows(
+        built_warehouse,
+        """select k.date, k.yield_pct, b.clsprc_yd
+           from dart_staging.stg_market__ktb10 k
+           join market_raw.government_bonds b
+             on b.date = k.date and b.bnd_exp_tp_nm = '10' and b.govbnd_isu_tp_nm = '지표' and b.isu_nm not like '물가%'
+           where k.source = 'krx'""",
+    )
+    assert all(r.yield_pct == r.clsprc_yd for r in fallback)
+    missing = one(
+        built_warehouse,
+        """select count(*) as n from market_raw.kospi_index s
+           where s.idx_nm = '코스피'
+             and not exists (select 1 from market_raw.bond_yields y where y.date = s.date and y.item_code = '010210000')
+             and exists (select 1 from market_raw.government_bonds b where b.date = s.date and b.bnd_exp_tp_nm = '10')""",
+    )
+    assert len(fallback) == missing.n  # the synthetic market leaves ECOS out on every 37th session

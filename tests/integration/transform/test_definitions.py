@@ -7,11 +7,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dart_assets.ingestion.market import MARKET_KEYS
 from dart_assets.ingestion.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
 
@@ -34,16 +36,11 @@ def loaded(dbt_manifest: Path) -> dg.Definitions:
     @dg.asset(key=FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS, deps=[DISCLOSURES_KEY])
     def financial_accounts() -> None: ...
 
-    from dart_assets.ingestion.market import MARKET_ASSETS, RESOURCES  # market_daily selects them
-    from dart_assets.ingestion.resources import WarehouseResource
+    # the market_raw tables, one asset per source endpoint on XKRX sessions
+    @dg.multi_asset(specs=[dg.AssetSpec(key) for key in MARKET_KEYS], partitions_def=MARKET_PARTITIONS)
+    def market_raw(): ...  # no return annotation: a multi-asset reads it as its outputs
 
-    merged = dg.Definitions.merge(
-        defs,
-        dg.Definitions(
-            assets=[disclosures, corp_codes, financial_accounts, *MARKET_ASSETS],
-            resources={**RESOURCES, "warehouse": WarehouseResource()},
-        ),
-    )
+    merged = dg.Definitions.merge(defs, dg.Definitions(assets=[disclosures, corp_codes, financial_accounts, market_raw]))
     dg.Definitions.validate_loadable(merged)
     return merged
 
@@ -60,6 +57,9 @@ def test_dbt_assets_per_partitions_definition(loaded: dg.Definitions) -> None:
     assert "dart_marts/disclosure_impact_scores" in {k.to_user_string() for k in dbt_daily_models.keys}
     # sources are the ingestion assets, not copies of them
     assert DISCLOSURES_KEY in dbt_daily_models.asset_deps[dg.AssetKey(["dart_staging", "stg_dart__disclosures"])]
+    # the market models read market_raw/<table> and are unpartitioned (every session counts)
+    assert dg.AssetKey(["market_raw", "stock_trades"]) in dbt_models.asset_deps[dg.AssetKey(["dart_staging", "stg_market__stock_trades"])]
+    assert dg.AssetKey(["dart_intermediate", "int_market__strength"]) in dbt_models.keys
 
 
 def test_dart_daily_runs_the_partition_and_everything_downstream(loaded: dg.Definitions) -> None:
@@ -68,7 +68,8 @@ def test_dart_daily_runs_the_partition_and_everything_downstream(loaded: dg.Defi
     selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
     assert "dart_raw/disclosures" in selected
     assert {f"dart_marts/{m}" for m in MARTS} <= selected
-    assert "dart_staging/kospi" in selected  # the index's market inputs: a fresh warehouse works
+    assert "dart_staging/stg_market__kospi" in selected  # the index's market inputs
+    assert not any(k.startswith("market_raw/") for k in selected)  # market ingestion has its own job
     assert "dart_staging/kgf_index" not in selected  # a reference series no mart reads
     assert "dart_raw/financial_accounts" not in selected  # weekly ingestion has its own job
     checks = {key.name for key in job.asset_layer.asset_graph.asset_check_keys}

@@ -1,9 +1,13 @@
--- KOSPI daily closes; one row per trading date.
+-- The KOSPI (idx_nm '코스피' of KRX idx/kospi_dd_trd), one row per session with a close.
 select
-    left(date, 10)::date as date,
-    "시가"::numeric as open,
-    "고가"::numeric as high,
-    "저가"::numeric as low,
-    "종가"::numeric as close
-from {{ ref('kospi') }}
-where "종가" is not null
+    date,
+    opnprc_idx as open,
+    hgprc_idx as high,
+    lwprc_idx as low,
+    clsprc_idx as close,
+    acc_trdvol as volume,
+    acc_trdval as trading_value,
+    mktcap as market_cap
+from {{ source('market_raw', 'kospi_index') }}
+where idx_nm = '코스피'
+  and clsprc_idx is not null

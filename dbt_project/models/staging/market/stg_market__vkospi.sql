@@ -1,6 +1,7 @@
--- VKOSPI daily closes (the seed is called vix).
+-- VKOSPI (idx_nm '코스피 200 변동성지수' of KRX idx/drvprod_dd_trd), one row per session.
 select
-    left(date, 10)::date as date,
-    vix_close::numeric as vkospi
-from {{ ref('vix') }}
-where vix_close is not null
+    date,
+    clsprc_idx as vkospi
+from {{ source('market_raw', 'derivative_indices') }}
+where idx_nm = '코스피 200 변동성지수'
+  and clsprc_idx is not null
