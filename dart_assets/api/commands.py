@@ -19,7 +19,10 @@ def _serve(args: argparse.Namespace) -> int:
     from dart_assets.warehouse.migrate import upgrade
 
     upgrade()
-    uvicorn.run(create_app(rate_limit=args.rate_limit), host=args.host, port=args.port, log_level="info")
+    app = create_app(
+        rate_limit=args.rate_limit, address_limit=args.address_rate_limit, auth_failure_limit=args.auth_failure_limit
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
@@ -59,6 +62,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--rate-limit", default="600/minute", help="per API key, e.g. 600/minute")
+    serve.add_argument(
+        "--address-rate-limit", default=None, help="per client address, every request (default: 4x --rate-limit)"
+    )
+    serve.add_argument(
+        "--auth-failure-limit", default="20/minute", help="unknown API keys one client address may present"
+    )
     serve.set_defaults(func=_serve)
     key = sub.add_parser("key", help="API keys").add_subparsers(dest="key_command", required=True)
     create = key.add_parser("create", help="create a key and print it once")

@@ -2,15 +2,43 @@
 
 Only columns named in CONTRACTS.md are relied on by name; mart tables are otherwise returned
 as they are, so extra columns the dbt models add flow through without code changes.
+
+Every list is a `Listing`: a total order (its last column is unique), an index that serves that
+order (migration 0005 for dart_raw/dart_ops, the `indexes` config of the mart models), and keyset
+pagination over it: a page after a cursor is `where (order columns) > (the cursor's values)`, a
+range scan of that index that costs the same on page 1 and page 10,000. Table and column names
+come from code, never from users; values are bound parameters.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+
+
+@dataclass(frozen=True)
+class Column:
+    sql: str  # expression in the query
+    name: str  # key in the answered row
+    kind: str  # date | ts | text | int: how a cursor carries it
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str  # also tags its cursors
+    source: str
+    order: tuple[Column, ...]
+    descending: bool
+    select: str = "*"
+    date_column: str | None = None
+    filters: tuple[tuple[str, str], ...] = field(default=())  # (parameter, column expression)
+
+    def filter_sql(self, parameter: str) -> str:
+        return dict(self.filters)[parameter]
 
 
 def _number(value: Any) -> Any:
@@ -24,40 +52,110 @@ def _rows(conn: sa.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
     return [{k: _number(v) for k, v in r.items()} for r in conn.execute(sa.text(sql), params).mappings()]
 
 
-def disclosures(
-    conn: sa.Connection, start: date, end: date, corp_code: str | None, event_type: str | None, limit: int, offset: int
-) -> list[dict[str, Any]]:
-    return _rows(
-        conn,
-        """
-        select d.rcept_no, d.rcept_dt, d.corp_code, d.corp_name, d.stock_code, d.corp_cls,
-               d.report_nm, d.flr_nm, d.rm, s.event_type, s.impact_score
-        from dart_raw.disclosures d
-        left join dart_marts.disclosure_impact_scores s using (rcept_no)
-        where d.rcept_dt between :start and :end
-          and (cast(:corp_code as text) is null or d.corp_code = :corp_code)
-          and (cast(:event_type as text) is null or s.event_type = :event_type)
-        order by d.rcept_dt desc, d.rcept_no desc
-        limit :limit offset :offset
-        """,
-        start=start, end=end, corp_code=corp_code, event_type=event_type, limit=limit, offset=offset,
-    )
+DISCLOSURES = Listing(
+    name="disclosures",
+    source="dart_raw.disclosures d left join dart_marts.disclosure_impact_scores s using (rcept_no)",
+    select=(
+        "d.rcept_no, d.rcept_dt, d.corp_code, d.corp_name, d.stock_code, d.corp_cls, "
+        "d.report_nm, d.flr_nm, d.rm, s.event_type, s.impact_score"
+    ),
+    order=(Column("d.rcept_dt", "rcept_dt", "date"), Column("d.rcept_no", "rcept_no", "text")),
+    descending=True,
+    date_column="d.rcept_dt",
+    filters=(("corp_code", "d.corp_code"), ("event_type", "s.event_type")),
+)
 
 
-def by_date_range(
-    conn: sa.Connection, table: str, date_column: str, key_column: str, start: date, end: date, limit: int, offset: int
-) -> list[dict[str, Any]]:
-    """Rows of a mart between two dates; table and columns come from code, never from users.
+def _mart(name: str, table: str, date_column: str, key_column: str | None, key_kind: str = "text") -> Listing:
+    """Rows of a mart between two dates, by date then by the mart's unique key."""
+    order = [Column(date_column, date_column, "date")]
+    if key_column:
+        order.append(Column(key_column, key_column, key_kind))
+    return Listing(name, f"dart_marts.{table}", tuple(order), descending=False, date_column=date_column)
 
-    Ordered by date, then by the mart's unique key: many rows share a date, and limit/offset
-    pages over an order with ties could repeat or skip rows.
+
+MARTS = {
+    "impact-scores": _mart("impact-scores", "disclosure_impact_scores", "rcept_dt", "rcept_no"),
+    "sentiment": _mart("sentiment", "daily_disclosure_sentiment", "date", None),
+    "events": _mart("events", "market_moving_events", "date", "event_id"),
+    "fear-greed": _mart("fear-greed", "fear_greed_index", "date", None),
+}
+
+
+def _ops(name: str, table: str, order: tuple[Column, ...], *filters: str) -> Listing:
+    """Newest rows of a dart_ops table first, with optional equality filters."""
+    return Listing(name, f"dart_ops.{table}", order, descending=True, filters=tuple((f, f) for f in filters))
+
+
+OPS = {
+    "quarantine": _ops(
+        "quarantine", "quarantine", (Column("quarantined_at", "quarantined_at", "ts"), Column("id", "id", "int")),
+        "asset_key", "partition_key",
+    ),
+    "dead-letters": _ops(
+        "dead-letters", "dead_letters", (Column("failed_at", "failed_at", "ts"), Column("id", "id", "int")),
+        "status", "job_name",
+    ),
+    "partition-loads": _ops(
+        "partition-loads",
+        "partition_loads",
+        (
+            Column("loaded_at", "loaded_at", "ts"),
+            Column("asset_key", "asset_key", "text"),
+            Column("partition_key", "partition_key", "text"),
+        ),
+        "asset_key", "partition_key",
+    ),
+    "audit": _ops("audit", "audit_log", (Column("at", "at", "ts"), Column("id", "id", "int")), "action", "actor"),
+}
+
+
+def build(
+    listing: Listing,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    filters: dict[str, Any] | None = None,
+    after: tuple[Any, ...] | None = None,
+    limit: int,
+    offset: int = 0,
+) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of one page of `listing`.
+
+    An equality filter on an order column makes that column constant, so it leaves the order and
+    the keyset comparison: what remains is exactly the order of the index that leads with the
+    filtered column (e.g. partition_loads by asset_key: (asset_key, loaded_at, partition_key)).
     """
-    return _rows(
-        conn,
-        f"select * from {table} where {date_column} between :start and :end "
-        f"order by {date_column}, {key_column} limit :limit offset :offset",
-        start=start, end=end, limit=limit, offset=offset,
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    if listing.date_column:
+        where.append(f"{listing.date_column} between :start and :end")
+        params.update(start=start, end=end)
+    for i, (parameter, value) in enumerate(sorted(filters.items())):
+        where.append(f"{listing.filter_sql(parameter)} = :f{i}")
+        params[f"f{i}"] = value
+    constant = {listing.filter_sql(p) for p in filters}
+    active = [(i, c) for i, c in enumerate(listing.order) if c.sql not in constant]
+    if after is not None:
+        columns = ", ".join(c.sql for _, c in active)
+        values = ", ".join(f":c{i}" for i, _ in active)
+        where.append(f"({columns}) {'<' if listing.descending else '>'} ({values})")
+        params.update({f"c{i}": after[i] for i, _ in active})
+    direction = " desc" if listing.descending else ""
+    sql = (
+        f"select {listing.select} from {listing.source} where {' and '.join(where) or 'true'} "
+        f"order by {', '.join(c.sql + direction for _, c in active)} limit :limit"
     )
+    if offset:
+        sql += " offset :offset"
+        params["offset"] = offset
+    return sql, params
+
+
+def page(conn: sa.Connection, listing: Listing, **kwargs: Any) -> list[dict[str, Any]]:
+    sql, params = build(listing, **kwargs)
+    return _rows(conn, sql, **params)
 
 
 def latest_fear_greed(conn: sa.Connection) -> dict[str, Any] | None:
@@ -65,19 +163,12 @@ def latest_fear_greed(conn: sa.Connection) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+INDEX_WEIGHTS_SQL = """
+select * from dart_marts.index_weights
+where date = (select max(date) from dart_marts.index_weights where date <= :on)
+order by component
+"""
+
+
 def index_weights(conn: sa.Connection, on: date) -> list[dict[str, Any]]:
-    return _rows(
-        conn,
-        """
-        select * from dart_marts.index_weights
-        where date = (select max(date) from dart_marts.index_weights where date <= :on)
-        order by component
-        """,
-        on=on,
-    )
-
-
-def ops_table(conn: sa.Connection, table: str, order_by: str, limit: int, **filters: Any) -> list[dict[str, Any]]:
-    """Newest rows of a dart_ops table with optional equality filters (names from code only)."""
-    where = " and ".join(f"(cast(:{k} as text) is null or {k} = :{k})" for k in filters) or "true"
-    return _rows(conn, f"select * from dart_ops.{table} where {where} order by {order_by} desc limit :limit", limit=limit, **filters)
+    return _rows(conn, INDEX_WEIGHTS_SQL, on=on)
