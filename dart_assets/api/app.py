@@ -159,11 +159,19 @@ def create_app(
     per_key = Limit(rate_limit, exact=True)
     per_address = Limit(address_limit or scaled(rate_limit, ADDRESS_KEYS))
     failures = Limit(auth_failure_limit, exact=True)  # small amounts: exact is cheap
+    state: dict[str, Any] = {}
+
+    def trusted_key(key: str) -> bool:
+        return "keys" in state and state["keys"].recently_valid(key)
+
     app.add_middleware(
-        GuardMiddleware, address_limit=per_address, docs_path=f"{PREFIX}/docs", admin_prefix=f"{PREFIX}/admin"
+        GuardMiddleware,
+        address_limit=per_address,
+        docs_path=f"{PREFIX}/docs",
+        admin_prefix=f"{PREFIX}/admin",
+        trusted_key=trusted_key,
     )
     install_handlers(app)
-    state: dict[str, Any] = {}
 
     def get_engine() -> sa.Engine:
         if "engine" not in state:

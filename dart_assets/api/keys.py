@@ -25,6 +25,9 @@ KNOWN_CACHE_SIZE = 1024
 UNKNOWN_CACHE_SIZE = 4096
 # The longest key worth a lookup (issued keys are 47 characters).
 MAX_KEY_LENGTH = 128
+# How long a key that resolved stays exempt from its address's limit (it is still looked up
+# and limited per key): a client behind the same address as a flood keeps working.
+RECENT_TTL_S = 3600.0
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,10 @@ class TTLCache(Generic[V]):
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
@@ -132,6 +139,7 @@ class KeyStore:
         self._engine = engine
         self._known: TTLCache[ApiPrincipal] = TTLCache(known_size, ttl_s, clock)
         self._unknown: TTLCache[None] = TTLCache(unknown_size, ttl_s, clock)
+        self._recent: TTLCache[None] = TTLCache(known_size, max(ttl_s, RECENT_TTL_S), clock)
 
     def cache_sizes(self) -> tuple[int, int]:
         """Entries held for (known, unknown) keys."""
@@ -145,6 +153,10 @@ class KeyStore:
             return True, principal
         hit, _ = self._unknown.get(digest)
         return hit, None
+
+    def recently_valid(self, key: str) -> bool:
+        """Whether the key resolved within the last hour (exempts it from the address limit only)."""
+        return len(key) <= MAX_KEY_LENGTH and self._recent.get(hash_key(key))[0]
 
     def lookup(self, key: str) -> ApiPrincipal | None:
         hit, principal = self.cached(key)
@@ -161,9 +173,11 @@ class KeyStore:
             ).first()
         if row is None:
             self._unknown.put(digest, None)
+            self._recent.discard(digest)  # revoked: no longer exempt
             return None
         principal = ApiPrincipal(row.id, row.name, frozenset(row.scopes))
         self._known.put(digest, principal)
+        self._recent.put(digest, None)
         self._touch(principal.key_id)
         return principal
 

@@ -1,5 +1,9 @@
 """ASGI middleware: security headers on every answer, and the per-address limit before anything.
 
+A request whose API key resolved recently is exempt from the address limit (it is still
+authenticated and limited per key): clients sharing an address with a flood of random keys,
+behind one NAT, keep their service.
+
 Plain ASGI (no BaseHTTPMiddleware): it wraps `send` to add headers, so streaming, errors and
 the 429s it answers itself all carry them.
 """
@@ -7,6 +11,7 @@ the 429s it answers itself all carry them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,8 +42,16 @@ DOCS_CSP = (
 class GuardMiddleware:
     """Counts every request against its client address, then adds the security headers."""
 
-    def __init__(self, app: ASGIApp, *, address_limit: Limit, docs_path: str, admin_prefix: str) -> None:
-        self.app, self.limit = app, address_limit
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        address_limit: Limit,
+        docs_path: str,
+        admin_prefix: str,
+        trusted_key: Callable[[str], bool] = lambda key: False,
+    ) -> None:
+        self.app, self.limit, self.trusted_key = app, address_limit, trusted_key
         self.docs_path, self.admin_prefix = docs_path, admin_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -66,7 +79,7 @@ class GuardMiddleware:
 
         client = scope.get("client")
         bucket = client_bucket(client[0] if client else None)
-        if not self.limit.hit(bucket):
+        if not self._exempt(scope) and not self.limit.hit(bucket):
             response = error_response(
                 429,
                 f"rate limit of {self.limit.spec} per client address exceeded",
@@ -83,3 +96,9 @@ class GuardMiddleware:
                 log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), path)
                 await error_response(500, "internal error")(scope, receive, send_with_headers)
             raise
+
+    def _exempt(self, scope: Scope) -> bool:
+        for name, value in scope.get("headers", ()):
+            if name == b"x-api-key":
+                return self.trusted_key(value.decode("latin-1"))
+        return False

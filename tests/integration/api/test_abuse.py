@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from dart_assets.api.app import create_app
-from dart_assets.api.keys import KeyStore, create_api_key
+from dart_assets.api.keys import KeyStore, create_api_key, revoke_api_key
 
 
 @pytest.fixture
@@ -59,6 +60,38 @@ def test_a_known_key_keeps_working_while_its_address_floods_unknown_ones(engine)
         for _ in range(40):
             client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": secrets.token_urlsafe(32)})
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
+
+
+def test_a_known_key_keeps_working_when_its_address_is_over_the_address_limit(engine) -> None:
+    """Behind one NAT: a flood drains the address's budget, a client whose key resolved keeps
+    its service (still limited per key); an unknown key or no key from there is refused."""
+    key = create_api_key(engine, "reader", ["read"])
+    with engine.begin() as conn:
+        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+    with TestClient(create_app(engine=engine, rate_limit="8/hour", address_limit="10/hour")) as client:
+        assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
+        flood = [client.get("/api/dart/health").status_code for _ in range(15)]
+        assert flood.count(429) >= 5, flood
+        assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": "x" * 40}).status_code == 429
+        assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
+        # the exemption is from the address limit only: the key's own limit still holds
+        statuses = [client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code for _ in range(8)]
+        assert statuses[-1] == 429 and "per key exceeded" in client.get(
+            "/api/dart/fear-greed/latest", headers={"X-API-Key": key}).json()["error"], statuses
+
+
+def test_a_revoked_key_loses_its_exemption(engine) -> None:
+    key = create_api_key(engine, "leaver", ["read"])
+    with engine.begin() as conn:
+        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+    app = create_app(engine=engine, address_limit="10/hour")
+    with TestClient(app) as client:
+        assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
+    store = KeyStore(engine, ttl_s=0.001)
+    assert store.lookup(key) is not None and store.recently_valid(key)
+    revoke_api_key(engine, "leaver")
+    time.sleep(0.01)
+    assert store.lookup(key) is None and not store.recently_valid(key)
 
 
 def test_every_request_is_limited_per_address_health_included(engine) -> None:
