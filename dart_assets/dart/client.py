@@ -25,6 +25,7 @@ import tenacity
 
 from dart_assets.dart import corpcode
 from dart_assets.dart.breaker import CircuitBreaker
+from dart_assets.dart.calls import CallCounter, status_label
 from dart_assets.dart.errors import (
     NO_DATA_STATUS,
     OK_STATUS,
@@ -187,6 +188,7 @@ class DartClient:
         self._limiter = (
             SharedIntervalLimiter(engine, RATE_LIMIT_NAME, requests_per_second) if engine else MinIntervalLimiter(requests_per_second)
         )
+        self._counter = CallCounter(engine, "dart") if engine else None
         self._breaker = breaker
         if breaker is not None:
             breaker.add_secrets(keys)
@@ -462,6 +464,8 @@ class DartClient:
 
     def _record(self, call: CallRecord, params: dict[str, str]) -> None:
         self.calls.append(call)
+        if self._counter is not None:
+            self._counter.record(call.endpoint, status_label(call.status, call.http_status), call.error, call.latency_ms)
         logger.debug(
             "%s %s -> status %s HTTP %s in %.0f ms (attempt %d, key %s)%s",
             call.endpoint,

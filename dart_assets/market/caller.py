@@ -21,6 +21,7 @@ import httpx
 import sqlalchemy as sa
 import tenacity
 
+from dart_assets.dart.calls import CallCounter, status_label
 from dart_assets.dart.client import call_stats, log_retry
 from dart_assets.dart.quota import MemoryQuota, PostgresQuota, QuotaLedger
 from dart_assets.dart.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
@@ -97,6 +98,7 @@ class MarketCaller:
         # bare fingerprints, and a KRX key's budget is not an OpenDART key's.
         self._ledger_id = f"{source}:{self.key_id}"
         self._quota: QuotaLedger = PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
+        self._counter = CallCounter(engine, source.lower()) if engine else None
         self._limiter = (
             SharedIntervalLimiter(engine, source.lower(), requests_per_second) if engine else MinIntervalLimiter(requests_per_second)
         )
@@ -151,6 +153,8 @@ class MarketCaller:
                 error = exc
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
         self.calls.append(CallRecord(endpoint, http_status, latency_ms, attempt, self.key_id, type(error).__name__ if error else None))
+        if self._counter is not None:
+            self._counter.record(endpoint, status_label(None, http_status), type(error).__name__ if error else None, latency_ms)
         logger.debug("%s %s -> HTTP %s in %.0f ms (attempt %d, key %s)%s", self.source, endpoint, http_status,
                      latency_ms, attempt, self.key_id, f" {type(error).__name__}" if error else "")
         if error is not None:
