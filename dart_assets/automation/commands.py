@@ -1,4 +1,4 @@
-"""`dart-fg health`, `dart-fg dead-letters ...`, `dart-fg retention run`: operator tasks.
+"""`dart-fg health`, `dart-fg metrics`, `dart-fg dead-letters ...`, `dart-fg retention run`: operator tasks.
 
 `dead-letters redrive` does not launch runs itself: it makes the letters due now, and the
 `<job>_dead_letter_redrive` sensors launch them on their next tick (within 5 minutes), so an
@@ -108,7 +108,33 @@ def _retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def _metrics(args: argparse.Namespace) -> int:
+    from prometheus_client import generate_latest
+
+    from dart_assets.automation.metrics import read_once, write_textfile
+    from dart_assets.warehouse.db import get_engine
+
+    if args.textfile:
+        readable = write_textfile(args.textfile, get_engine())
+    else:
+        registry = read_once(get_engine())
+        sys.stdout.write(generate_latest(registry).decode())
+        readable = registry.get_sample_value("dart_fg_warehouse_up") == 1
+    if not readable:
+        print("dart-fg: the dart_ops tables could not be read (dart_fg_warehouse_up 0)", file=sys.stderr)
+    return 0 if readable else 1
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
+    metrics = subparsers.add_parser(
+        "metrics", help="the warehouse metrics in Prometheus text format (stdout, or --textfile for node_exporter)"
+    )
+    metrics.add_argument(
+        "--textfile", metavar="PATH",
+        help="write them to PATH atomically (e.g. node_exporter's textfile directory, a *.prom name)",
+    )
+    metrics.set_defaults(func=_metrics)
+
     health = subparsers.add_parser("health", help="health report as JSON; exit code 0 only when healthy")
     health.add_argument("--require-daemon", action="store_true", help="count an unknown daemon heartbeat as unhealthy")
     health.set_defaults(func=_health)

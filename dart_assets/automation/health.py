@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from dart_assets.automation.alerts import check_alert_config
 from dart_assets.automation.schedules import seoul_date
 from dart_assets.automation.sensor_ticks import failed_sensor_ticks
-from dart_assets.automation.state import breaker_status, quota_left, quota_usage
+from dart_assets.automation.state import breaker_status, dead_letter_counts, last_loads, quota_left, quota_usage
 from dart_assets.ingestion.market import MARKET_KEYS
 from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
 from dart_assets.settings import Settings, SettingsError
@@ -76,12 +76,7 @@ def daemon_report(now: datetime) -> tuple[dict[str, Any], dict[str, Any], list[s
 
 
 def assets_report(conn: sa.Connection, now: datetime) -> tuple[dict[str, Any], list[str]]:
-    rows = conn.execute(
-        sa.text(
-            "SELECT DISTINCT ON (asset_key) asset_key, partition_key, loaded_at FROM dart_ops.partition_loads "
-            "ORDER BY asset_key, loaded_at DESC"
-        )
-    ).mappings()
+    rows = last_loads(conn)
     report: dict[str, Any] = {key: None for key in MAX_AGE}
     problems = []
     for row in rows:
@@ -98,11 +93,7 @@ def assets_report(conn: sa.Connection, now: datetime) -> tuple[dict[str, Any], l
 
 
 def dead_letters_report(conn: sa.Connection) -> tuple[dict[str, Any], list[str]]:
-    counts = dict(
-        conn.execute(
-            sa.text("SELECT status, count(*) FROM dart_ops.dead_letters WHERE status <> 'resolved' GROUP BY status")
-        ).all()
-    )
+    counts = dead_letter_counts(conn)
     report = {status: counts.get(status, 0) for status in ("open", "redriving", "abandoned")}
     problems = [f"{report['abandoned']} abandoned dead letter(s)"] if report["abandoned"] else []
     return report, problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -14,17 +16,25 @@ from dart_assets.settings import Settings
 BREAKER_NAME = "dart_api"
 
 
-def quota_usage(engine: sa.Engine, day: date, *, market: bool = False) -> dict[str, dict[str, Any]]:
+@contextmanager
+def _connection(db: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
+    """A connection of its own from an engine, or the caller's (and its transaction) as given."""
+    if isinstance(db, sa.Connection):
+        yield db
+    else:
+        with db.connect() as conn:
+            yield conn
+
+
+def quota_usage(db: sa.Engine | sa.Connection, day: date, *, market: bool = False) -> dict[str, dict[str, Any]]:
     """Calls and exhaustion per key fingerprint on one Asia/Seoul day: OpenDART keys, or with
     `market` the KRX/ECOS keys (ledger ids "KRX:<fingerprint>", "ECOS:<fingerprint>")."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT key_id, calls, exhausted FROM dart_ops.api_quota_usage WHERE usage_date = :day "
-                f"AND position(':' in key_id) {'>' if market else '='} 0"
-            ),
-            {"day": day},
-        ).mappings()
+    query = sa.text(
+        "SELECT key_id, calls, exhausted FROM dart_ops.api_quota_usage WHERE usage_date = :day "
+        f"AND position(':' in key_id) {'>' if market else '='} 0"
+    )
+    with _connection(db) as conn:
+        rows = conn.execute(query, {"day": day}).mappings()
         return {r["key_id"]: {"calls": r["calls"], "exhausted": r["exhausted"]} for r in rows}
 
 
@@ -49,3 +59,60 @@ def quota_allows(settings: Settings, usage: dict[str, dict[str, Any]], ratio: fl
 
 def breaker_status(engine: sa.Engine) -> dict[str, Any]:
     return CircuitBreaker(engine, name=BREAKER_NAME).status()
+
+
+def breaker_states(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Every breaker's row, read only (a breaker that never tripped may have none: closed)."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            sa.text("SELECT name, state, consecutive_failures, opened_at FROM dart_ops.circuit_breaker ORDER BY name")
+        ).mappings()
+    ]
+
+
+def last_loads(conn: sa.Connection) -> list[dict[str, Any]]:
+    """The newest load of each asset: asset_key, partition_key, loaded_at."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT DISTINCT ON (asset_key) asset_key, partition_key, loaded_at FROM dart_ops.partition_loads "
+            "ORDER BY asset_key, loaded_at DESC"
+        )
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def load_totals(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Per asset, over its partitions as last loaded: partitions, rows fetched, inserted, updated."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT asset_key, count(*) AS partitions, coalesce(sum(fetched), 0) AS fetched, "
+            "coalesce(sum(inserted), 0) AS inserted, coalesce(sum(updated), 0) AS updated "
+            "FROM dart_ops.partition_loads GROUP BY asset_key ORDER BY asset_key"
+        )
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def quarantined_rows(conn: sa.Connection) -> dict[str, int]:
+    """Rows held in dart_ops.quarantine, per asset."""
+    rows = conn.execute(sa.text("SELECT asset_key, count(*) FROM dart_ops.quarantine GROUP BY asset_key")).all()
+    return {asset: int(n) for asset, n in rows}
+
+
+def dead_letter_counts(conn: sa.Connection) -> dict[str, int]:
+    """Unresolved dead letters per status."""
+    rows = conn.execute(
+        sa.text("SELECT status, count(*) FROM dart_ops.dead_letters WHERE status <> 'resolved' GROUP BY status")
+    ).all()
+    return {status: int(n) for status, n in rows}
+
+
+def open_incident_counts(conn: sa.Connection) -> dict[str, int]:
+    """Open incidents per kind, with 0 for every kind that was ever opened."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT kind, count(*) FILTER (WHERE status = 'open') FROM dart_ops.alert_incidents GROUP BY kind"
+        )
+    ).all()
+    return {kind: int(n) for kind, n in rows}
