@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from dart_assets.api import pagination, queries
 from dart_assets.api.errors import ApiError, install_handlers, responses, strip_422
 from dart_assets.api.keys import ApiPrincipal, KeyStore
+from dart_assets.api.metrics import install_metrics
 from dart_assets.api.middleware import GuardMiddleware
 from dart_assets.api.pagination import MAX_OFFSET, MAX_RANGE_DAYS, MIN_DATE, MAX_DATE
 from dart_assets.api.ratelimit import Limit, client_bucket, scaled
@@ -426,6 +427,8 @@ def create_app(
 
     for path in queries.OPS:
         ops(path)
+
+    install_metrics(app, get_engine)  # /metrics; its middleware wraps the guard (429s counted)
 
     default_openapi = app.openapi
 
