@@ -20,7 +20,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from dart_assets.api import pagination, queries
+from dart_assets.api import dashboard, pagination, queries
 from dart_assets.api.errors import ApiError, install_handlers, responses, strip_422
 from dart_assets.api.keys import ApiPrincipal, KeyStore
 from dart_assets.api.metrics import install_metrics
@@ -387,6 +387,8 @@ def create_app(
     ) -> Any:
         """Component weights in force on a date (the latest on or before it)."""
         return read(queries.index_weights, pagination.check_date("date", on) if on else today())
+
+    dashboard.install(app, read, today)  # / and /dashboard: HTML, no key
 
     def ops(path: str) -> None:
         listing = queries.OPS[path]

@@ -172,3 +172,114 @@ order by component
 
 def index_weights(conn: sa.Connection, on: date) -> list[dict[str, Any]]:
     return _rows(conn, INDEX_WEIGHTS_SQL, on=on)
+
+
+# The dashboard's queries (dart_assets/api/dashboard): the index, components and histories come
+# through the listings and functions above, as the API answers them; these add what the
+# endpoints have no list for. Every value is a bound parameter.
+
+FEAR_GREED_AS_OF_SQL = """
+select a.n, f.*
+from unnest(cast(:dates as date[])) with ordinality as a(on_date, n)
+left join lateral (
+    select * from dart_marts.fear_greed_index where date <= a.on_date order by date desc limit 1
+) as f on true
+order by a.n
+"""
+
+
+def fear_greed_as_of(conn: sa.Connection, dates: list[date]) -> list[dict[str, Any] | None]:
+    """For each date, the newest index row on or before it (None when there is none)."""
+    rows = _rows(conn, FEAR_GREED_AS_OF_SQL, dates=list(dates))
+    return [None if r["date"] is None else {k: v for k, v in r.items() if k != "n"} for r in rows]
+
+
+KOSPI_CLOSES_SQL = """
+select date, clsprc_idx as close from market_raw.kospi_index
+where idx_nm = '코스피' and date between :start and :end and clsprc_idx is not null
+order by date
+"""
+
+
+def kospi_closes(conn: sa.Connection, start: date, end: date) -> list[dict[str, Any]]:
+    """KOSPI closes per session (market_raw.kospi_index, the series stg_market__kospi reads)."""
+    return _rows(conn, KOSPI_CLOSES_SQL, start=start, end=end)
+
+
+TOP_MOVERS_SQL = """
+with day as (
+    select max(rcept_dt) as rcept_dt from dart_marts.disclosure_impact_scores where rcept_dt <= :on
+)
+select s.*, d.corp_name as filer_corp_name, d.report_nm as filed_report_nm
+from dart_marts.disclosure_impact_scores as s
+join day on s.rcept_dt = day.rcept_dt
+left join dart_raw.disclosures as d on d.rcept_no = s.rcept_no
+where s.impact_score <> 50
+order by abs(s.impact_score - 50) desc, s.rcept_no
+limit :limit
+"""
+
+
+def top_movers(conn: sa.Connection, on: date, limit: int = 10) -> list[dict[str, Any]]:
+    """The scored filings of the newest filing date on or before `on` that move the score most
+    from neutral: |impact_score - 50| descending, then rcept_no."""
+    return _rows(conn, TOP_MOVERS_SQL, on=on, limit=limit)
+
+
+def latest_filing_date(conn: sa.Connection, on: date) -> date | None:
+    return conn.execute(
+        sa.text("select max(rcept_dt) from dart_marts.disclosure_impact_scores where rcept_dt <= :on"), {"on": on}
+    ).scalar()
+
+
+def events_on(conn: sa.Connection, on: date, limit: int = 20) -> list[dict[str, Any]]:
+    """Market-moving events (clusters, bursts, shifts, severe events) detected on one date."""
+    return _rows(
+        conn,
+        "select * from dart_marts.market_moving_events where date = :on order by abs(z_score) desc nulls last, event_id "
+        "limit :limit",
+        on=on,
+        limit=limit,
+    )
+
+
+# Pipeline status. The newest load per asset is the `dart-fg health` query (automation/health.py,
+# assets_report); the API does not import the automation layer (it pulls Dagster in).
+PARTITION_STATUS_SQL = """
+select asset_key, max(partition_key) as last_partition, max(loaded_at) as last_loaded_at, count(*) as partitions
+from dart_ops.partition_loads group by asset_key order by asset_key
+"""
+
+
+def partition_status(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Per asset: its latest partition loaded (partition keys are ISO dates), last load, partitions."""
+    return _rows(conn, PARTITION_STATUS_SQL)
+
+
+def open_incidents(conn: sa.Connection, limit: int = 20) -> list[dict[str, Any]]:
+    return _rows(
+        conn,
+        "select incident_key, kind, summary, opened_at, updated_at from dart_ops.alert_incidents "
+        "where status = 'open' order by opened_at desc, incident_key limit :limit",
+        limit=limit,
+    )
+
+
+def quota_used(conn: sa.Connection, day: date) -> list[dict[str, Any]]:
+    """Calls per key fingerprint on one Asia/Seoul day ("KRX:..."/"ECOS:..." are market keys)."""
+    return _rows(
+        conn,
+        "select key_id, calls, exhausted from dart_ops.api_quota_usage where usage_date = :day order by key_id",
+        day=day,
+    )
+
+
+def dead_letters_open(conn: sa.Connection) -> dict[str, int]:
+    rows = conn.execute(
+        sa.text("select status, count(*) from dart_ops.dead_letters where status <> 'resolved' group by status")
+    ).all()
+    return {status: int(n) for status, n in rows}
+
+
+def breakers(conn: sa.Connection) -> list[dict[str, Any]]:
+    return _rows(conn, "select name, state, opened_at from dart_ops.circuit_breaker order by name")
