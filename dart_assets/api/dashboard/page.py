@@ -94,7 +94,7 @@ a { color: #0b62c4; text-decoration: none; }
 a:hover { text-decoration: underline; }
 .score { font-weight: 700; }
 .ok { color: #2e7d32; } .bad { color: #c0392b; } .warn { color: #b9770e; }
-.status-grid { display: grid; gap: 12px 24px; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
+.status-grid { display: grid; gap: 12px 24px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); }
 ul.plain { margin: 0; padding-left: 18px; }
 .nowrap { white-space: nowrap; }
 @media (max-width: 600px) {
