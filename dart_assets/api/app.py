@@ -211,8 +211,9 @@ def create_app(
             cached, found = store.cached(key)
             if not (cached and found is not None):
                 # Not a key known to this process: it costs a lookup, which an address may only
-                # spend on so many keys that turn out unknown.
-                if not failures.allowed(bucket):
+                # spend on so many keys that turn out unknown (a key that resolved within the
+                # hour is looked up again whatever its address has been presenting).
+                if not store.recently_valid(key) and not failures.allowed(bucket):
                     raise ApiError(
                         429,
                         f"too many unknown API keys from this address (limit {failures.spec})",

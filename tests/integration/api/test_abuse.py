@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+import dart_assets.api.app as app_module
 from dart_assets.api.app import create_app
 from dart_assets.api.keys import KeyStore, create_api_key, revoke_api_key
 
@@ -78,6 +80,21 @@ def test_a_known_key_keeps_working_when_its_address_is_over_the_address_limit(en
         statuses = [client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code for _ in range(8)]
         assert statuses[-1] == 429 and "per key exceeded" in client.get(
             "/api/dart/fear-greed/latest", headers={"X-API-Key": key}).json()["error"], statuses
+
+
+def test_a_known_key_outlives_its_cache_while_its_address_presents_unknown_ones(engine, monkeypatch) -> None:
+    """The flood keeps the address over its unknown-key budget for longer than the key cache
+    lives: the valid key is looked up again instead of being refused with the flood."""
+    monkeypatch.setattr(app_module, "KeyStore", functools.partial(KeyStore, ttl_s=0.05))
+    key = create_api_key(engine, "reader", ["read"])
+    with engine.begin() as conn:
+        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+    with TestClient(create_app(engine=engine, auth_failure_limit="3/hour")) as client:
+        assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
+        flood = [client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": secrets.token_urlsafe(32)}).status_code for _ in range(6)]
+        assert flood[-1] == 429, flood
+        time.sleep(0.1)  # the key's cache entry has expired
+        assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
 
 
 def test_a_revoked_key_loses_its_exemption(engine) -> None:
