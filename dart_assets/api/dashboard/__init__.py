@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dart_assets.api import queries
@@ -71,8 +71,12 @@ def collect(conn: sa.Connection, today: date) -> dict[str, Any]:
     data["latest"] = latest
     if latest:
         on: date = latest["date"]
-        targets = [("전일", "previous close", on - timedelta(days=1)), ("1주 전", "1 week ago", on - timedelta(days=7)),
-                   ("1개월 전", "1 month ago", _month_before(on)), ("1년 전", "1 year ago", _years_before(on, 1))]
+        targets = [
+            ("전일", "previous close", on - timedelta(days=1)),
+            ("1주 전", "1 week ago", on - timedelta(days=7)),
+            ("1개월 전", "1 month ago", _month_before(on)),
+            ("1년 전", "1 year ago", _years_before(on, 1)),
+        ]
         found = queries.fear_greed_as_of(conn, [t for _, _, t in targets])
         data["compare"] = [
             {"ko": ko, "en": en, "target": t, "row": row} for (ko, en, t), row in zip(targets, found, strict=True)
@@ -80,7 +84,9 @@ def collect(conn: sa.Connection, today: date) -> dict[str, Any]:
         data["weights"] = _section(conn, missing, "index_weights", lambda: queries.index_weights(conn, on), [])
         start = max(MIN_DATE, _years_before(on, HISTORY_YEARS))
         data["history"] = queries.page(conn, queries.MARTS["fear-greed"], start=start, end=on, limit=5000)
-        data["kospi"] = _section(conn, missing, "market_raw.kospi_index", lambda: queries.kospi_closes(conn, start, on), [])
+        data["kospi"] = _section(
+            conn, missing, "market_raw.kospi_index", lambda: queries.kospi_closes(conn, start, on), []
+        )
 
     filing_day = _section(conn, missing, "disclosure_impact_scores", lambda: queries.latest_filing_date(conn, today))
     data["filing_day"] = filing_day
@@ -125,7 +131,7 @@ def install(app: FastAPI, read: Callable[..., Any], today: Callable[[], date]) -
         return RedirectResponse(PATH, status_code=307)
 
     @app.get(PATH, include_in_schema=False, response_class=HTMLResponse)
-    def dashboard(request: Request) -> HTMLResponse:
+    def dashboard() -> HTMLResponse:
         started = time.perf_counter()
         data = read(collect, today())
         data["budgets"] = _budgets()

@@ -340,7 +340,8 @@ def _why(row: dict[str, Any]) -> str:
         parts.append(f"taxonomy rule {row['taxonomy_priority']}")
     base, final = _num(row.get("base_expected_ar_pct")), _num(row.get("expected_ar_pct"))
     if final is not None:
-        parts.append(f"expected AR {base:+.2f}% → {final:+.2f}%" if base is not None and base != final else f"expected AR {final:+.2f}%")
+        changed = base is not None and base != final
+        parts.append(f"expected AR {base:+.2f}% → {final:+.2f}%" if changed else f"expected AR {final:+.2f}%")
     mods = [m.strip() for m in (row.get("modifiers") or "").split(",") if m.strip()]
     if mods:
         text = ", ".join(f"{MODIFIERS_KO.get(m, m)} {m}" for m in mods)
