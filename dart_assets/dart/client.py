@@ -40,6 +40,7 @@ from dart_assets.dart.errors import (
 from dart_assets.dart.paging import (
     LIST_FIELDS,
     PAGE_COUNT,
+    PUBLICATION_TYPES,
     ListResult,
     Page,
     Progress,
@@ -253,6 +254,7 @@ class DartClient:
         corp_code: str | None = None,
         corp_cls: str | None = None,
         last_reprt_at: str = "N",
+        categorise: bool = False,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> ListResult:
         """Every filing received in [bgn_de, end_de] (list.json), complete and without duplicates.
@@ -261,6 +263,13 @@ class DartClient:
         limit). Rows are the nine list.json fields exactly as DART sent them (None for a field it
         left out; the latest version seen of each filing), window by window in date order and, within a window, in DART's
         newest-first order, filings found by a re-read last.
+
+        `categorise`: list.json filters by DART's category (`pblntf_ty` A-J) but never returns
+        it, so each window is read once per category and each row gains `pblntf_ty`; the union
+        is then reconciled against DART's unfiltered total (one call of one row), and when it
+        falls short (a filing of no category, or one filed meanwhile) the unfiltered listing
+        adds the rest with `pblntf_ty` None. Costs about 11 calls per window more than a plain
+        read (one per category beyond the pages, plus the total).
         """
         params: dict[str, str] = {"last_reprt_at": last_reprt_at, "page_count": str(PAGE_COUNT)}
         if last_reprt_at not in ("Y", "N"):
@@ -279,14 +288,46 @@ class DartClient:
 
         result = ListResult()
         rows: dict[str, dict[str, str]] = {}
+        read = self._read_categorised_window if categorise else self._read_list_window
         for index, (start, stop) in enumerate(spans, start=1):
             window = WindowResult(bgn_de=start, end_de=stop)
-            for row in self._read_list_window(params, window, index, len(spans), on_progress):
+            for row in read(params, window, index, len(spans), on_progress):
                 rows[row["rcept_no"]] = row
             result.windows.append(window)
             result.total_count += window.total_count
         result.rows = list(rows.values())
         return result
+
+    def _read_categorised_window(
+        self,
+        params: dict[str, str],
+        window: WindowResult,
+        index: int,
+        windows: int,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> list[dict[str, str | None]]:
+        rows: dict[str, dict[str, str | None]] = {}
+        for category in PUBLICATION_TYPES:
+            part = WindowResult(bgn_de=window.bgn_de, end_de=window.end_de)
+            for row in self._read_list_window({**params, "pblntf_ty": category}, part, index, windows, on_progress):
+                rows.setdefault(row["rcept_no"], {**row, "pblntf_ty": category})  # DART gives one each
+            window.pages_read += part.pages_read
+            window.reread_passes += part.reread_passes
+        window_params = {**params, "bgn_de": f"{window.bgn_de:%Y%m%d}", "end_de": f"{window.end_de:%Y%m%d}"}
+        head = self._call_json("list.json", {**window_params, "page_no": "1", "page_count": "1"}, _list_page)
+        window.pages_read += 1
+        window.total_count = head.total_count or 0
+        if len(rows) < window.total_count:
+            rest = WindowResult(bgn_de=window.bgn_de, end_de=window.end_de)
+            for row in self._read_list_window(params, rest, index, windows, on_progress):
+                if row["rcept_no"] in rows:
+                    rows[row["rcept_no"]] = {**row, "pblntf_ty": rows[row["rcept_no"]]["pblntf_ty"]}
+                else:
+                    rows[row["rcept_no"]] = {**row, "pblntf_ty": None}
+            window.pages_read += rest.pages_read
+            window.reread_passes += rest.reread_passes
+            window.total_count = rest.total_count
+        return list(rows.values())
 
     def _read_list_window(
         self,

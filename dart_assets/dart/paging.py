@@ -19,7 +19,13 @@ from datetime import date, timedelta
 from dart_assets.dart.errors import IncompleteListingError
 
 LIST_FIELDS = ("corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "rcept_no", "flr_nm", "rcept_dt", "rm")
+#: What dart_raw.disclosures stores of a filing: the list.json fields and the category DART
+#: filed it under (known from a categorised read; None otherwise).
+DISCLOSURE_FIELDS = (*LIST_FIELDS, "pblntf_ty")
 PAGE_COUNT = 100
+#: DART's publication categories (`pblntf_ty`): periodic, major event, issuance, holdings, other,
+#: external audit, fund, asset-backed, exchange, Fair Trade Commission.
+PUBLICATION_TYPES = tuple("ABCDEFGHIJ")
 WINDOW_MONTHS = 3
 
 

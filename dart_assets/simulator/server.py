@@ -300,6 +300,10 @@ class SimulatorHandle:
     def reset_quota(self) -> None:
         self._simulator.reset_quota()
 
+    def filings(self, day: date) -> Sequence[Filing]:
+        """The day's filings as served now, injected ones included (what a complete read holds)."""
+        return self._simulator.day_filings(day, None)
+
 
 _ECOS_KEY_SEGMENT = re.compile(r"(/StatisticSearch/)[^/\s]+/")
 

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from dart_assets.dart.client import REPORT_CODES
-from dart_assets.dart.paging import LIST_FIELDS
+from dart_assets.dart.paging import DISCLOSURE_FIELDS, PUBLICATION_TYPES
 
 CORP_CODE_FIELDS = ("corp_code", "corp_name", "corp_eng_name", "stock_code", "modify_date")
 AMOUNT_FIELDS = (
@@ -93,6 +93,7 @@ class DisclosureFrame(pa.DataFrameModel):
     flr_nm: Series[str] = pa.Field(str_matches=_NOT_BLANK)
     rcept_dt: Series[str] = pa.Field(str_matches=_YYYYMMDD)
     rm: Series[str] = pa.Field()
+    pblntf_ty: Series[str] = pa.Field(nullable=True, isin=list(PUBLICATION_TYPES))
 
     @pa.check("rcept_dt", name="calendar_date")
     def _rcept_dt_is_a_date(cls, series: Series[str]) -> Series[bool]:
@@ -193,7 +194,7 @@ def _blank_to_none(series: pd.Series) -> pd.Series:
 
 def disclosures_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """list.json items as a frame; stock_code "" -> None, everything else untouched."""
-    frame = _frame(rows, LIST_FIELDS)
+    frame = _frame(rows, DISCLOSURE_FIELDS)
     frame["stock_code"] = _blank_to_none(frame["stock_code"])
     return frame
 

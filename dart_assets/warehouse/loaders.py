@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dart_assets.dart.amounts import parse_amount
-from dart_assets.dart.paging import LIST_FIELDS
+from dart_assets.dart.paging import DISCLOSURE_FIELDS
 from dart_assets.market.tables import RawTable, source_fields
 from dart_assets.market.values import parse_decimal, parse_yyyymmdd
 from dart_assets.validation.quarantine import Quarantined, replace_quarantine
@@ -230,7 +230,7 @@ def _parse_account_amounts(frame: pd.DataFrame) -> pd.DataFrame:
 #: One day's valid list.json rows (raw strings; rcept_dt 'YYYYMMDD'); rm is updated when DART
 #: adds 정/철 later, and every re-sighting moves last_seen_at (first_seen_at is never touched).
 load_disclosures = partial(
-    _load, _RawTable("dart_raw.disclosures", "d", LIST_FIELDS, ("rcept_no",), tracks_last_seen=True)
+    _load, _RawTable("dart_raw.disclosures", "d", DISCLOSURE_FIELDS, ("rcept_no",), tracks_last_seen=True)
 )
 
 #: The company master. Unchanged companies (nearly all of ~120,000 each week) are not

@@ -10,7 +10,8 @@
     "<event title>|<remark>", then the conditions the title and remark can decide
     (evidence doc §2): rights offerings by allotment method, 인적/물적 split, dividend raised or
     cut, inquiry answers naming 횡령/배임. Earnings and company size need the financials and are
-    applied in disclosure_impact_scores. Unmatched titles become "other" (neutral, counted).
+    applied in disclosure_impact_scores. A title no pattern matches takes the type of its DART
+    category (seeds/dart_categories.csv, neutral); "other" only when DART gave no category.
     Incremental on the daily partition window like the marts it feeds.
 -#}
 with disclosures as materialized (
@@ -24,6 +25,12 @@ with disclosures as materialized (
 taxonomy as (
 
     select * from {{ ref('event_taxonomy') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('dart_categories') }}
 
 ),
 
@@ -55,14 +62,20 @@ matched as (
     select
         d.*,
         m.priority as taxonomy_priority,
-        coalesce(m.event_type, 'other') as event_type,
-        coalesce(m.polarity, 'neutral') as base_polarity,
-        coalesce(m.tier, 0) as base_tier,
-        coalesce(m.expected_ar_pct, 0) as base_expected_ar_pct,
-        coalesce(m.half_life_days, 1) as half_life_days,
-        coalesce(m.is_routine, false) as is_routine
+        case
+            when m.event_type is not null then 'taxonomy'
+            when c.event_type is not null then 'dart_category'
+            else 'none'
+        end as type_source,
+        coalesce(m.event_type, c.event_type, 'other') as event_type,
+        coalesce(m.polarity, c.polarity, 'neutral') as base_polarity,
+        coalesce(m.tier, c.tier, 0) as base_tier,
+        coalesce(m.expected_ar_pct, c.expected_ar_pct, 0) as base_expected_ar_pct,
+        coalesce(m.half_life_days, c.half_life_days, 1) as half_life_days,
+        coalesce(m.is_routine, c.is_routine, false) as is_routine
     from disclosures as d
     left join matches as m on m.rcept_no = d.rcept_no
+    left join categories as c on c.pblntf_ty = d.pblntf_ty
 
 ),
 

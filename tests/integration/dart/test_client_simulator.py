@@ -208,3 +208,30 @@ def test_the_key_appears_in_no_log_line_and_no_exception(sim, dart, keys, caplog
     texts += [repr(client), repr(client.calls), str(client.stats())]
     for key in (keys.KEY, keys.OTHER_KEY):
         assert not [t for t in texts if key in t]
+
+
+def test_categorised_listing_gives_every_filing_its_dart_category(sim, dart, keys):
+    """One read per pblntf_ty A-J, reconciled with DART's unfiltered total: the same filings as
+    a plain read, each with the category the simulator filed it under, ~11 calls more."""
+    plain = dart().list_disclosures(DAY, DAY)
+    plain_calls = len(sim.requests)
+    sim.requests.clear()
+    client = dart()
+    result = client.list_disclosures(DAY, DAY, categorise=True)
+    assert {r["rcept_no"] for r in result.rows} == {r["rcept_no"] for r in plain.rows}
+    assert result.total_count == plain.total_count == len(result.rows)
+    categories = {r["rcept_no"]: r["pblntf_ty"] for r in result.rows}
+    assert set(categories.values()) <= set("ABCDEFGHIJ") and None not in categories.values()
+    served = {f.rcept_no: f.pblntf_ty for f in sim.filings(DAY)}
+    assert categories == {no: served[no] for no in categories}
+    assert len(set(categories.values())) >= 3  # a real mix, not one category for all
+    assert [r.params.get("pblntf_ty") for r in sim.requests][-1] is None  # the reconciling total
+    assert plain_calls < client.stats()["api_calls"] <= plain_calls + 11 + 10
+
+
+def test_categorised_listing_adds_filings_of_no_category_from_the_plain_listing(sim, dart):
+    sim.config.faults.inject_new_filings_per_page = 3  # filed while the categories are read
+    result = dart().list_disclosures(DAY, DAY, categorise=True)
+    assert len(result.rows) == result.total_count == len({r["rcept_no"] for r in result.rows})
+    settled = {f.rcept_no for f in sim.filings(DAY)}
+    assert {r["rcept_no"] for r in result.rows} == settled

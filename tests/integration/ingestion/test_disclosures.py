@@ -58,6 +58,15 @@ def test_a_normal_day_loads_every_filing_as_dart_sent_it(materialize, engine) ->
         assert sorted(json.loads(line)["rcept_no"] for line in handle) == sorted(expected)
 
 
+def test_every_filing_is_stored_with_the_category_dart_lists_it_under(materialize, sim, engine) -> None:
+    materialize(DISCLOSURES_KEY, DAY)
+    with engine.connect() as conn:
+        stored_categories = dict(conn.execute(sa.text("SELECT rcept_no, pblntf_ty FROM dart_raw.disclosures")).all())
+    served = {f.rcept_no: f.pblntf_ty for f in sim.filings(date.fromisoformat(DAY))}
+    assert stored_categories == served
+    assert len(set(served.values())) >= 5 and None not in served.values()
+
+
 def test_5xx_and_malformed_responses_are_retried_to_the_same_table(materialize, sim, engine) -> None:
     first, last = DAY, "2025-07-23"
     sim.config.faults.error_rate = 0.15
@@ -78,6 +87,7 @@ def test_5xx_and_malformed_responses_are_retried_to_the_same_table(materialize, 
 
 def test_filings_arriving_while_paging_are_all_loaded_and_the_day_is_complete(materialize, sim, engine) -> None:
     sim.config.faults.inject_new_filings_per_page = 3
+    sim.config.daily_volume = 400  # a category of more than one page: filings arrive before page 2
     run = materialize(DISCLOSURES_KEY, DAY)
     assert any(r.fault == "injected" for r in sim.requests)
     sim.config.faults.inject_new_filings_per_page = 0
@@ -110,9 +120,10 @@ def test_a_rerun_changes_nothing_and_applies_rm_updates(materialize, engine) -> 
 
 
 def test_quota_exhaustion_mid_backfill_keeps_earlier_partitions_and_resumes_after_reset(materialize, sim, engine) -> None:
-    # Two list.json windows (February's last days, then March's first): the quota runs out in the second.
+    # Two list.json windows (February's last days, then March's first): the quota runs out in the
+    # second (the first costs 12 calls: ten categories, a second page of one, DART's total).
     first, last = "2025-02-26", "2025-03-05"
-    sim.config.faults.quota = 6
+    sim.config.faults.quota = 14
     result = materialize(DISCLOSURES_KEY, first, last, raise_on_error=False)
 
     assert not result.result.success

@@ -23,6 +23,7 @@ with normalised as (
         btrim(s.flr_nm) as flr_nm,
         s.rcept_dt,
         coalesce(s.rm, '') as rm,
+        s.pblntf_ty,
         s.loaded_at,
         t1 as report_title,
         case
@@ -88,6 +89,7 @@ select
     flr_nm,
     rcept_dt,
     rm,
+    pblntf_ty,
     loaded_at,
     report_title,
     event_title,
