@@ -6,15 +6,15 @@ process, so `/metrics` and `dart-fg metrics` report calls per service, endpoint 
 (Prometheus counters: the rows only grow). Rows are few (endpoints x statuses), so the table
 needs no retention.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
