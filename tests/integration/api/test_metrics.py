@@ -22,7 +22,7 @@ from dart_assets.automation.channels import LogChannel
 from dart_assets.cli import main as dart_fg
 from dart_assets.dart.breaker import CircuitBreaker
 from dart_assets.dart.client import DartClient
-from dart_assets.dart.paging import LIST_FIELDS
+from dart_assets.dart.paging import DISCLOSURE_FIELDS
 from dart_assets.dart.redaction import key_id
 from dart_assets.krx.client import KrxClient
 from dart_assets.validation.quarantine import Quarantined
@@ -83,7 +83,7 @@ def _load_partition(engine: sa.Engine, day: str, quarantined: int) -> None:
     }
     bad = [Quarantined(i, None, "rcept_no: invalid", {"rcept_no": "x"}) for i in range(quarantined)]
     load_disclosures(
-        engine, asset_key=ASSET, partition_key=day, frame=pd.DataFrame([row], columns=list(LIST_FIELDS)),
+        engine, asset_key=ASSET, partition_key=day, frame=pd.DataFrame([{f: row.get(f) for f in DISCLOSURE_FIELDS}]),
         quarantined=bad, stats=PartitionStats(),
     )
 
