@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 
+from dart_assets.logs import configure_logging
 from dart_assets.settings import SettingsError
 
 COMMAND_MODULES = (
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging()  # DART_FG_LOG_FORMAT=json: JSON lines on stderr
     try:
         return int(args.func(args) or 0)
     except SettingsError as exc:

@@ -29,6 +29,7 @@ from dart_assets.automation.sensors import alert_outbox, breaker_alerts, run_fai
 from dart_assets.cli import main as dart_fg
 from dart_assets.ingestion.defs import defs
 from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY
+from dart_assets.logs import JsonFormatter
 from dart_assets.settings import get_settings
 from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
 
@@ -241,15 +242,29 @@ def test_secrets_appear_nowhere_after_good_and_failing_runs_and_their_alerts(
         failures = [str(e.step_failure_data.error) for r in (quota, down) for e in r.get_step_failure_events()]
     assert any("quota" in f.lower() for f in failures), failures
     assert dart_fg(["health"]) in (0, 1)
+    # The CLI again with its logs as JSON lines (on stderr, checked below with the CLI output).
+    monkeypatch.setenv("DART_FG_LOG_FORMAT", "json")
+    root, before, level = logging.getLogger(), list(logging.getLogger().handlers), logging.getLogger().level
+    try:
+        assert dart_fg(["health"]) in (0, 1)
+        assert dart_fg(["metrics"]) == 0
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+        root.setLevel(level)
     output = capsys.readouterr()
+    assert "dart_fg_warehouse_up 1.0" in output.out  # dart-fg metrics: key fingerprints only
 
     assert {b["kind"] for b in hook_bodies} >= {"run_failure"} and mailbox.messages, "no alert was delivered"
     assert mailbox.logins == [SMTP_PASSWORD.encode()], "the email channel did not log in over STARTTLS"
     log_text = "\n".join(caplog.handler.format(r) for r in caplog.records)
+    # Every record as DART_FG_LOG_FORMAT=json writes it: tracebacks and Dagster's run fields too.
+    json_log_text = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert "alert channel webhook failed" in log_text and "HTTP 500" in log_text
 
     texts = {
         "log records": log_text,
+        "log records as JSON lines": json_log_text,
         "alert bodies (webhooks and email)": json.dumps(hook_bodies) + "\n".join(m.decode() for m in mailbox.messages),
         "dagster events and run metadata": "\n".join(events),
         "step failures": "\n".join(failures),
