@@ -34,13 +34,16 @@ def _stock_code(value: str | None) -> str | None:
 
 
 def list_rows() -> list[dict]:
-    """The 5,307 list.json rows of 110 large caps (2025-03-20..2026-03-20), titles untouched."""
+    """The 5,307 list.json rows of 110 large caps (2025-03-20..2026-03-20), titles untouched, with
+    the DART category (pblntf_ty) they were collected under."""
     with LIST_ROWS_CSV.open(encoding="utf-8", newline="") as f:
         return [
             {
                 **{k: row[k] for k in _DISCLOSURE_COLUMNS},
                 "stock_code": _stock_code(row["stock_code"]),
                 "rcept_dt": datetime.strptime(row["rcept_dt"], "%Y%m%d").date(),
+                # the category the collector listed it under: DART's own, as the ingestion stores it
+                "pblntf_ty": row["pblntf_ty"] or None,
             }
             for row in csv.DictReader(f)
         ]
@@ -143,15 +146,15 @@ def all_recorded_rows() -> list[dict]:
 
 def load_disclosures(engine: sa.Engine, rows: Iterable[dict]) -> int:
     """Upsert filings into dart_raw.disclosures (rm and titles can change); returns the row count."""
-    rows = list(rows)
+    rows = [{**row, "pblntf_ty": row.get("pblntf_ty")} for row in rows]
     stmt = sa.text(
         """
         INSERT INTO dart_raw.disclosures (rcept_no, corp_code, corp_name, stock_code, corp_cls,
-                                          report_nm, flr_nm, rcept_dt, rm)
+                                          report_nm, flr_nm, rcept_dt, rm, pblntf_ty)
         VALUES (:rcept_no, :corp_code, :corp_name, :stock_code, :corp_cls,
-                :report_nm, :flr_nm, :rcept_dt, :rm)
+                :report_nm, :flr_nm, :rcept_dt, :rm, :pblntf_ty)
         ON CONFLICT (rcept_no) DO UPDATE SET
-            report_nm = EXCLUDED.report_nm, rm = EXCLUDED.rm,
+            report_nm = EXCLUDED.report_nm, rm = EXCLUDED.rm, pblntf_ty = EXCLUDED.pblntf_ty,
             last_seen_at = now(), loaded_at = now()
         """
     )
