@@ -1,4 +1,5 @@
-"""The OpenDART client: list.json, corpCode.xml, company.json, fnlttSinglAcnt/MultiAcnt.json.
+"""The OpenDART client: list.json, corpCode.xml, company.json, fnlttSinglAcnt/MultiAcnt.json and
+the DS005 material-event endpoints (piicDecsn.json, ...).
 
 One request path serves every endpoint, so every call gets the same treatment: a client-side
 rate ceiling, the daily budget per key, the shared circuit breaker, retries with exponential
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 import tenacity
 
 from dart_assets.dart import corpcode
+from dart_assets.dart.major_events import ENDPOINT_NAMES as MAJOR_EVENT_ENDPOINTS
 from dart_assets.dart.breaker import CircuitBreaker
 from dart_assets.dart.calls import CallCounter, status_label
 from dart_assets.dart.errors import (
@@ -153,6 +155,21 @@ def _list_page(body: dict[str, Any]) -> Page:
 
 def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
     return list(body.get("list") or [])
+
+
+def _event_items(endpoint: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """A DS005 answer's items; 013 (no data) is []. A `list` that is not a list of objects is a
+    broken answer (retried), not rows to validate."""
+
+    def shape(body: dict[str, Any]) -> list[dict[str, Any]]:
+        if body["status"] == NO_DATA_STATUS:
+            return []
+        items = body.get("list")
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise MalformedResponseError(endpoint, "DS005 answer without a list of items")
+        return items
+
+    return shape
 
 
 class DartClient:
@@ -373,6 +390,22 @@ class DartClient:
             params = {"corp_code": batch, "bsns_year": str(bsns_year), "reprt_code": reprt_code}
             rows.extend(self._call_json("fnlttMultiAcnt.json", params, _items))
         return rows
+
+    def major_events(self, endpoint: str, corp_code: str, bgn_de: date, end_de: date) -> list[dict[str, Any]]:
+        """A DS005 endpoint's items (e.g. `piicDecsn`) for one company whose first filing date
+        (최초접수일) is in [bgn_de, end_de], exactly as DART sent them; [] on 013 (no data).
+
+        DART has no market-wide DS005 query: one call per company, endpoint and range.
+        """
+        if endpoint not in MAJOR_EVENT_ENDPOINTS:
+            raise ValueError(f"not a DS005 endpoint: {endpoint!r}")
+        if end_de < bgn_de:
+            raise ValueError(f"end date {end_de} is before start date {bgn_de}")
+        if bgn_de.year < 2015:
+            raise ValueError(f"DS005 has data from 2015, asked from {bgn_de}")
+        params = {"corp_code": _check_corp_code(corp_code), "bgn_de": f"{bgn_de:%Y%m%d}", "end_de": f"{end_de:%Y%m%d}"}
+        name = f"{endpoint}.json"
+        return self._call_json(name, params, _event_items(name))
 
     # ------------------------------------------------------------ budget, metadata
 
