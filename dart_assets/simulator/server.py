@@ -16,7 +16,8 @@ From a shell: `dart-fg sim --port 8089 [--seed 42] [--daily-volume 2000] [--erro
 then `DART_API_BASE_URL=http://127.0.0.1:8089/api`.
 
 OpenDART under /api: list.json, corpCode.xml, company.json, fnlttSinglAcnt.json,
-fnlttMultiAcnt.json, fnlttSinglAcntAll.json; KRX under /krx/svc/apis/{cat}/{endpoint}
+fnlttMultiAcnt.json, fnlttSinglAcntAll.json, the 36 DS005 endpoints (piicDecsn.json, ...; see
+major_events.py); KRX under /krx/svc/apis/{cat}/{endpoint}
 (`sim.krx_base_url`), ECOS under /ecos/api/StatisticSearch/... (`sim.ecos_base_url`); the market
 side is market/service.py, its faults `config.market_faults`. Business errors are HTTP 200 with `status` and the
 official message, as on the real service; faults are drawn from one seeded RNG in request order,
@@ -45,7 +46,7 @@ from fastapi.responses import Response
 
 from dart_assets.dart.quota import seoul_today
 from dart_assets.dart.redaction import redact
-from dart_assets.simulator import corpcodes, dataset, financials, listing
+from dart_assets.simulator import corpcodes, dataset, financials, listing, major_events
 from dart_assets.simulator.dataset import Filing
 from dart_assets.simulator.market.service import MarketFaults, MarketService, ecos_result, parse_ecos_path
 from dart_assets.simulator.transport import LoggedRequest, Reply, TransportFaults, maybe_malformed, transport_fault
@@ -77,6 +78,7 @@ class Faults(TransportFaults):
     inject_new_filings_per_page: int = 0  # new filings appear before each list.json page >= 2
     corrupt_zip: bool = False  # corpCode.xml sends PK... bytes that are not a ZIP
     xml_error_status: str | None = None  # corpCode.xml sends this status as an XML error body
+    event_field_overrides: dict[str, str] = field(default_factory=dict)  # fields replaced in every DS005 item
 
 
 @dataclass
@@ -153,6 +155,11 @@ class Simulator:
                 return self._corp_code_reply()
             if endpoint == "list.json":
                 payload, fault = self.list_json(params)
+            elif endpoint in _MAJOR_EVENT_FILES:
+                payload = major_events.answer(
+                    endpoint.removesuffix(".json"), params, self.day_filings, self.config.seed, faults.event_field_overrides
+                )
+                fault = "event_fields" if faults.event_field_overrides else None
             else:
                 payload = _JSON_HANDLERS[endpoint](self.config, params)
         except ApiError as error:
@@ -241,7 +248,8 @@ _JSON_HANDLERS: dict[str, Callable[[SimulatorConfig, Mapping[str, str]], dict[st
     "fnlttMultiAcnt.json": lambda config, params: financials.multi_accounts(params, config.seed, config.daily_volume),
     "fnlttSinglAcntAll.json": lambda config, params: financials.all_accounts(params),
 }
-ENDPOINTS = frozenset({"list.json", "corpCode.xml", *_JSON_HANDLERS})
+_MAJOR_EVENT_FILES = frozenset(f"{name}.json" for name in major_events.ENDPOINTS)
+ENDPOINTS = frozenset({"list.json", "corpCode.xml", *_JSON_HANDLERS, *_MAJOR_EVENT_FILES})
 
 
 def create_app(simulator: Simulator) -> FastAPI:
