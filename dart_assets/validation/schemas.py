@@ -218,3 +218,105 @@ def financial_accounts_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     frame["stock_code"] = _blank_to_none(frame["stock_code"])
     frame["ord"] = frame["ord"].map(lambda v: "0" if v is None else v)
     return frame
+
+
+# ---------------------------------------------------------------- DS005 material events
+#
+# One schema per endpoint, built from the field classes of dart_assets/dart/major_events.py.
+# Only the classified fields are checked, and only their format: the item itself is stored as
+# DART sent it (all strings, in dart_raw.major_events.details) and dbt parses the numbers.
+
+#: A material event's identity: the table's primary key.
+MAJOR_EVENT_KEY = ("rcept_no", "endpoint")
+_EMPTY_MARKS = ("", "-", "–", "—")
+_DECIMAL_NUMBER = re.compile(r"[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
+_WHOLE_COUNT = re.compile(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+")
+_KOREAN_DATE = re.compile(r"([0-9]{4})년 ?([0-9]{1,2})월 ?([0-9]{1,2})일")
+#: DART's date form with numbers left out by the filer ("2025년 년 월 1일일" in a real
+#: ovLstDecsn answer, opendart-api.md §3): kept, parsed to NULL downstream, never guessed.
+_BLANKED_KOREAN_DATE = re.compile(r"[0-9 ]*년[0-9년월일 ]*")
+
+
+def _empty_mark(value: str) -> bool:
+    return value.strip() in _EMPTY_MARKS
+
+
+def event_amount(value: object) -> bool:
+    """A comma-grouped number (sign and decimals allowed: parsed exactly, never as float) or empty."""
+    return isinstance(value, str) and (_empty_mark(value) or bool(_DECIMAL_NUMBER.fullmatch(value.strip())))
+
+
+def event_count(value: object) -> bool:
+    """A comma-grouped whole number (shares, directors, bond series) or empty."""
+    return isinstance(value, str) and (_empty_mark(value) or bool(_WHOLE_COUNT.fullmatch(value.strip())))
+
+
+def _calendar(year: str, month: str, day: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+def event_date(value: object) -> bool:
+    """`YYYY년 MM월 DD일`, YYYYMMDD (a real calendar date either way), empty, or DART's blanked form."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if _empty_mark(text):
+        return True
+    if re.fullmatch(r"[0-9]{8}", text):
+        return _calendar(text[:4], text[4:6], text[6:])
+    korean = _KOREAN_DATE.fullmatch(text)
+    if korean:
+        return _calendar(*korean.groups())
+    return bool(_BLANKED_KOREAN_DATE.fullmatch(text)) and not re.search(r"[0-9]{4}년 ?[0-9]{1,2}월 ?[0-9]{1,2}일", text)
+
+
+def event_details_storable(item: object) -> bool:
+    """DART sends only strings; and PostgreSQL's jsonb must be able to hold every one of them."""
+    return isinstance(item, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) and storable_text(k) and storable_text(v) for k, v in item.items()
+    )
+
+
+def _element_check(function: Any, name: str) -> pa.Check:
+    return pa.Check(function, element_wise=True, name=name)
+
+
+def major_event_schema(endpoint: str) -> pa.DataFrameSchema:
+    """The checks of one DS005 endpoint's items (a frame from `major_events_frame`)."""
+    from dart_assets.dart.major_events import FIELDS
+
+    fields = FIELDS[endpoint]
+    columns: dict[str, pa.Column] = {
+        "rcept_no": pa.Column(checks=pa.Check.str_matches(_RCEPT_NO)),
+        "corp_code": pa.Column(checks=pa.Check.str_matches(_CORP_CODE)),
+        "corp_cls": pa.Column(checks=pa.Check.isin(["Y", "K", "N", "E"])),
+        "corp_name": pa.Column(checks=pa.Check.str_matches(_NOT_BLANK)),
+        "endpoint": pa.Column(checks=pa.Check.isin([endpoint])),
+        "details": pa.Column(checks=_element_check(event_details_storable, "all_values_storable_strings")),
+    }
+    for names, check in (
+        (fields.amounts, _element_check(event_amount, "amount")),
+        (fields.counts, _element_check(event_count, "count")),
+        (fields.ratios, _element_check(event_amount, "ratio")),
+        (fields.dates, _element_check(event_date, "date")),
+    ):
+        for name in names:
+            columns[name] = pa.Column(nullable=True, checks=check)  # absent from the item: None
+    return pa.DataFrameSchema(columns, strict=True, unique=["rcept_no"], report_duplicates="exclude_first")
+
+
+def major_events_frame(endpoint: str, items: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """One DS005 endpoint's items as a frame: identity, the checked fields, and the whole item."""
+    from dart_assets.dart.major_events import FIELDS, IDENTITY_FIELDS
+
+    fields = FIELDS[endpoint]
+    names = tuple(dict.fromkeys((*IDENTITY_FIELDS, *fields.amounts, *fields.counts, *fields.ratios, *fields.dates)))
+    items = list(items)
+    frame = _frame(items, names)
+    frame["endpoint"] = endpoint
+    frame["details"] = pd.Series(items, index=frame.index, dtype=object)
+    return frame

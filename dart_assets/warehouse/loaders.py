@@ -10,6 +10,7 @@ RETURNING tells inserted rows from conflicting ones without a second query.
 from __future__ import annotations
 
 import io
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from dart_assets.dart.paging import DISCLOSURE_FIELDS
 from dart_assets.market.tables import RawTable, source_fields
 from dart_assets.market.values import parse_decimal, parse_yyyymmdd
 from dart_assets.validation.quarantine import Quarantined, replace_quarantine
-from dart_assets.validation.schemas import ACCOUNT_FIELDS, ACCOUNT_KEY, AMOUNT_FIELDS, CORP_CODE_FIELDS
+from dart_assets.validation.schemas import ACCOUNT_FIELDS, ACCOUNT_KEY, AMOUNT_FIELDS, CORP_CODE_FIELDS, MAJOR_EVENT_KEY
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,26 @@ load_financial_accounts = partial(
         ACCOUNT_KEY,
         not_compared=("week_start",),
         prepare=_parse_account_amounts,
+    ),
+)
+
+MAJOR_EVENT_COLUMNS = ("rcept_no", "endpoint", "corp_code", "rcept_dt", "details")
+
+
+def _major_event_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Validated items -> the table's columns; `details` is the item as DART sent it (jsonb)."""
+    out = frame[["rcept_no", "endpoint", "corp_code", "rcept_dt"]].copy()
+    out["details"] = [json.dumps(dict(item), ensure_ascii=False) for item in frame["details"]]
+    return out
+
+
+#: One day's DS005 items (`frame`: validated items with `rcept_dt` ISO dates and the raw item in
+#: `details`), upserted on (rcept_no, endpoint); a re-sighting moves last_seen_at, a change of
+#: any value in details moves loaded_at too.
+load_major_events = partial(
+    _load,
+    _RawTable(
+        "dart_raw.major_events", "m", MAJOR_EVENT_COLUMNS, MAJOR_EVENT_KEY, tracks_last_seen=True, prepare=_major_event_columns
     ),
 )
 
