@@ -9,12 +9,14 @@ import dagster as dg
 from dart_assets.ingestion.corp_codes import corp_codes
 from dart_assets.ingestion.disclosures import disclosures
 from dart_assets.ingestion.financials import financial_accounts
+from dart_assets.ingestion.major_events import major_events
 from dart_assets.ingestion.market import MARKET_ASSETS, RESOURCES as MARKET_RESOURCES, market_key
 from dart_assets.ingestion.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    MAJOR_EVENTS_KEY,
     MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
@@ -26,7 +28,7 @@ from dart_assets.validation.checks import (
 )
 from dart_assets.market.tables import ALL_TABLES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
 from dart_assets.validation.market_checks import ISSUE_COUNT_BAND, ISSUE_COUNT_SQL, KOSPI_ROW_SQL, PUT_CALL_SQL, session_check
-from dart_assets.validation.schemas import ACCOUNT_KEY
+from dart_assets.validation.schemas import ACCOUNT_KEY, MAJOR_EVENT_KEY
 
 MARKET_CHECKS = [
     session_check(
@@ -58,6 +60,10 @@ ASSET_CHECKS = [
         partitions_def=WEEKLY_PARTITIONS,
     ),
     quarantine_rate_check(FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS),
+    no_duplicate_keys_check(
+        MAJOR_EVENTS_KEY, "dart_raw.major_events", MAJOR_EVENT_KEY, date_column="rcept_dt", partitions_def=DAILY_PARTITIONS
+    ),
+    quarantine_rate_check(MAJOR_EVENTS_KEY, partitions_def=DAILY_PARTITIONS),
     no_duplicate_keys_check(CORP_CODES_KEY, "dart_raw.corp_codes", ["corp_code"]),
     quarantine_rate_check(CORP_CODES_KEY),
     *MARKET_CHECKS,
@@ -79,7 +85,7 @@ dart_weekly_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[corp_codes, disclosures, financial_accounts, *MARKET_ASSETS],
+    assets=[corp_codes, disclosures, major_events, financial_accounts, *MARKET_ASSETS],
     asset_checks=ASSET_CHECKS,
     jobs=[dart_corp_codes_job, dart_weekly_job],
     resources={"dart": DartResource(), "warehouse": WarehouseResource(), **MARKET_RESOURCES},

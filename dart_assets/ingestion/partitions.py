@@ -21,6 +21,7 @@ WEEKLY_PARTITIONS = dg.WeeklyPartitionsDefinition(start_date="2015-01-05", day_o
 DISCLOSURES_KEY = dg.AssetKey(["dart_raw", "disclosures"])
 CORP_CODES_KEY = dg.AssetKey(["dart_raw", "corp_codes"])
 FINANCIAL_ACCOUNTS_KEY = dg.AssetKey(["dart_raw", "financial_accounts"])
+MAJOR_EVENTS_KEY = dg.AssetKey(["dart_raw", "major_events"])
 
 DART_API_POOL = "dart_api"
 

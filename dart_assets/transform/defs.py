@@ -12,7 +12,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from dart_assets.ingestion.market import MARKET_KEYS
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MARKET_PARTITIONS
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
 from dart_assets.transform.freshness import dbt_source_freshness
 from dart_assets.transform.profile import apply_dbt_env
 from dart_assets.transform.project import (
@@ -70,20 +70,21 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     yield from dbt.cli(build_args(full_refresh=config.full_refresh), context=context).stream()
 
 
-# CONTRACTS.md: the disclosures partition ingested, then every dbt model downstream of it,
-# with the dbt seeds and models those depend on (the market series behind fear_greed_index), so
-# that a day runs end to end on a fresh warehouse too. No other ingestion asset follows: some
-# read disclosures (the weekly financials do), and one job holds one partitions definition.
+# CONTRACTS.md: the disclosures partition ingested, then its material-event details (DS005,
+# read from those disclosures), then every dbt model downstream of either, with the dbt seeds
+# and models those depend on (the market series behind fear_greed_index), so that a day runs
+# end to end on a fresh warehouse too. No other ingestion asset follows: the weekly financials
+# read disclosures too, and one job holds one partitions definition.
 # Source freshness is a statement about the schedule, not about one partition: it has its own
 # job (dart_source_freshness) instead of costing every daily run a dbt invocation.
-_DISCLOSURES = dg.AssetSelection.assets(DISCLOSURES_KEY)
+_DISCLOSURES = dg.AssetSelection.assets(DISCLOSURES_KEY, MAJOR_EVENTS_KEY)
 _DBT = dg.AssetSelection.assets(dbt_daily_models, dbt_models)
 dart_daily = dg.define_asset_job(
     "dart_daily",
     selection=(_DISCLOSURES | ((_DISCLOSURES.downstream() & _DBT).upstream() & _DBT))
     - dg.AssetSelection.checks(dbt_source_freshness),
     partitions_def=DAILY_PARTITIONS,
-    description="One day's disclosures ingested and validated, then every dbt model downstream through dart_marts.",
+    description="One day's disclosures and their DS005 details ingested and validated, then every dbt model downstream through dart_marts.",
 )
 
 # The morning after a session: its market data from KRX and ECOS, then the unpartitioned dbt

@@ -12,12 +12,12 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY, MAJOR_EVENTS_KEY
 from dart_assets.transform.profile import apply_dbt_env
 from dart_assets.transform.project import DBT_POOL
 
 CHECK_NAME = "dbt_source_freshness"
-SOURCE_KEYS = (DISCLOSURES_KEY, CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY)
+SOURCE_KEYS = (DISCLOSURES_KEY, CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY, MAJOR_EVENTS_KEY)
 
 
 def freshness_results(sources_json: dict) -> Iterator[dg.AssetCheckResult]:

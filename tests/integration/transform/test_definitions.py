@@ -13,6 +13,7 @@ from dart_assets.ingestion.partitions import (
     DAILY_PARTITIONS,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    MAJOR_EVENTS_KEY,
     MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
@@ -32,6 +33,10 @@ def loaded(dbt_manifest: Path) -> dg.Definitions:
     @dg.asset(key=CORP_CODES_KEY)
     def corp_codes() -> None: ...
 
+    # like the real one: daily, and it reads the day's disclosures to find material events
+    @dg.asset(key=MAJOR_EVENTS_KEY, partitions_def=DAILY_PARTITIONS, deps=[DISCLOSURES_KEY])
+    def major_events() -> None: ...
+
     # like the real one: weekly, and it reads the disclosures to find periodic reports
     @dg.asset(key=FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS, deps=[DISCLOSURES_KEY])
     def financial_accounts() -> None: ...
@@ -40,7 +45,7 @@ def loaded(dbt_manifest: Path) -> dg.Definitions:
     @dg.multi_asset(specs=[dg.AssetSpec(key) for key in MARKET_KEYS], partitions_def=MARKET_PARTITIONS)
     def market_raw(): ...  # no return annotation: a multi-asset reads it as its outputs
 
-    merged = dg.Definitions.merge(defs, dg.Definitions(assets=[disclosures, corp_codes, financial_accounts, market_raw]))
+    merged = dg.Definitions.merge(defs, dg.Definitions(assets=[disclosures, major_events, corp_codes, financial_accounts, market_raw]))
     dg.Definitions.validate_loadable(merged)
     return merged
 
@@ -67,6 +72,7 @@ def test_dart_daily_runs_the_partition_and_everything_downstream(loaded: dg.Defi
     assert job.partitions_def == DAILY_PARTITIONS
     selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
     assert "dart_raw/disclosures" in selected
+    assert "dart_raw/major_events" in selected  # the day's DS005 details, read from its disclosures
     assert {f"dart_marts/{m}" for m in MARTS} <= selected
     assert "dart_staging/stg_market__kospi" in selected  # the index's market inputs
     assert not any(k.startswith("market_raw/") for k in selected)  # market ingestion has its own job
