@@ -16,6 +16,7 @@ import time
 BENCHMARKS: tuple[tuple[str, ...], ...] = (
     ("bench_client", "--volume", "500", "--no-write"),
     ("bench_backfill", "--days", "10", "--volume", "300", "--no-write"),
+    ("bench_daily_calls", "--days", "1", "--no-write"),
     ("classification_report", "--no-write"),
     ("bench_dbt", "--disclosures", "500", "--no-write"),
     ("bench_api", "--requests", "50", "--per-day", "200", "--no-write"),
