@@ -34,3 +34,19 @@
         else 'small'
     end
 {%- endmacro %}
+
+{#- A DART amount, count or ratio string as an exact numeric: "1,234", "-205,875", "5.00";
+    "-", "" and anything else that is not a number (a stray word) are NULL. -#}
+{% macro dart_number(text) -%}
+    (case
+        when regexp_replace({{ text }}, '[,\s]', '', 'g') ~ '^[+-]?[0-9]+(\.[0-9]+)?$'
+            then regexp_replace({{ text }}, '[,\s]', '', 'g')::numeric
+    end)
+{%- endmacro %}
+
+{#- The sum of DART number strings, NULL only when none of them is a number. -#}
+{% macro dart_sum(texts) -%}
+    (case when {% for t in texts %}{{ dart_number(t) }} is not null{% if not loop.last %} or {% endif %}{% endfor %}
+        then {% for t in texts %}coalesce({{ dart_number(t) }}, 0){% if not loop.last %} + {% endif %}{% endfor %}
+    end)
+{%- endmacro %}

@@ -8,8 +8,9 @@
 {#-
     Event type of each filing: the first taxonomy pattern (lowest priority) matching
     "<event title>|<remark>", then the conditions the title and remark can decide
-    (evidence doc §2): rights offerings by allotment method, 인적/물적 split, dividend raised or
-    cut, inquiry answers naming 횡령/배임. Earnings and company size need the financials and are
+    (evidence doc §2): rights offerings by allotment method (DS005 piicDecsn's ic_mthn first,
+    then the remark), 인적/물적 split, dividend raised or cut, half-year review bundles graded by
+    the remark; each condition's return is in seeds/event_conditions.csv. Earnings and company size need the financials and are
     applied in disclosure_impact_scores. A title no pattern matches takes the type of its DART
     category (seeds/dart_categories.csv, neutral); "other" only when DART gave no category.
     Incremental on the daily partition window like the marts it feeds.
@@ -79,43 +80,62 @@ matched as (
 
 ),
 
+terms as (
+
+    select * from {{ ref('int_disclosures__terms') }}
+
+),
+
+conditions as (
+
+    select * from {{ ref('event_conditions') }}
+
+),
+
 conditioned as (
 
     select
-        *,
+        m.*,
+        t.endpoint as terms_endpoint,
+        t.method as terms_method,
+        t.share_ratio,
+        t.amount_krw as terms_amount_krw,
+        t.has_refixing_floor,
         case
-            when event_type in ('rights_offering', 'rights_and_bonus_issue') then
+            when m.event_type in ('rights_offering', 'rights_and_bonus_issue') then
+                -- DART's own statement of the allotment method first, then the remark
+                coalesce(
+                    t.method,
+                    case
+                        when m.classify_text ~ '제3자배정' then 'third_party_allotment'
+                        when m.classify_text ~ '일반공모' then 'public_offering'
+                        when m.classify_text ~ '주주배정' then 'shareholder_allotment'
+                    end
+                )
+            when m.event_type = 'company_split' then
                 case
-                    when classify_text ~ '제3자배정' then 'third_party_allotment'
-                    when classify_text ~ '일반공모' then 'public_offering'
-                    when classify_text ~ '주주배정' then 'shareholder_allotment'
+                    when m.classify_text ~ '인적분할' then 'spin_off'
+                    when m.classify_text ~ '물적분할' then 'split_off'
                 end
-            when event_type = 'company_split' then
+            when m.event_type = 'dividend' then
                 case
-                    when classify_text ~ '인적분할' then 'spin_off'
-                    when classify_text ~ '물적분할' then 'split_off'
+                    when m.remark ~ '(감액|감소|삭감|축소|무배당|미지급)' then 'dividend_cut'
+                    when m.remark ~ '(증액|증가|상향|확대)' then 'dividend_raise'
                 end
-            when event_type = 'dividend' then
+            when m.event_type = 'half_year_review_adverse' then
                 case
-                    when remark ~ '(감액|감소|삭감|축소|무배당|미지급)' then 'dividend_cut'
-                    when remark ~ '(증액|증가|상향|확대)' then 'dividend_raise'
+                    when m.remark ~ '(의견거절|부적정)' then 'review_disclaimer'
+                    else 'capital_impairment'
                 end
         end as condition
-    from matched
+    from matched as m
+    left join terms as t on t.rcept_no = m.rcept_no
 
 )
 
 select
-    *,
-    -- Conditional evidence (evidence doc §1-2): percent abnormal return of each case.
-    case condition
-        when 'third_party_allotment' then 1.18   -- KOSDAQ 제3자배정 announcement AR (dbpia NODE07228317)
-        when 'public_offering' then -1.5         -- tier -1 prior; long-run CAR about -45%
-        when 'shareholder_allotment' then -1.28  -- KOSPI 10-day excess return (cm.asiae.co.kr 2009100914025335023)
-        when 'spin_off' then 3.0                 -- tier +2 prior; +15.4% at 1 month (hankookilbo 200510050037037065)
-        when 'split_off' then -2.95              -- 1-month excess return (same study)
-        when 'dividend_cut' then -4.5            -- tier -3 prior; cuts weigh ~10x raises
-        when 'dividend_raise' then 1.5           -- tier +1 prior
-        else base_expected_ar_pct
-    end as conditioned_ar_pct
-from conditioned
+    c.*,
+    -- each condition's percent abnormal return, with its evidence, in seeds/event_conditions.csv
+    coalesce(e.expected_ar_pct, c.base_expected_ar_pct) as conditioned_ar_pct
+from conditioned as c
+left join conditions as e on e.condition = c.condition
