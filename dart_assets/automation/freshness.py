@@ -19,6 +19,7 @@ from dart_assets.ingestion.partitions import (
     CORP_CODES_KEY,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    MAJOR_EVENTS_KEY,
     SEOUL,
 )
 from dart_assets.ingestion.market import MARKET_KEYS
@@ -28,6 +29,10 @@ MARTS_SCHEMA = "dart_marts"
 FRESHNESS_POLICIES: dict[dg.AssetKey, dg.FreshnessPolicy] = {
     # The 18:30 weekday run must have landed by 19:30.
     DISCLOSURES_KEY: dg.FreshnessPolicy.cron(
+        deadline_cron="30 19 * * 1-5", lower_bound_delta=timedelta(hours=1), timezone=SEOUL
+    ),
+    # The same run loads the day's DS005 details right after (~200 calls).
+    MAJOR_EVENTS_KEY: dg.FreshnessPolicy.cron(
         deadline_cron="30 19 * * 1-5", lower_bound_delta=timedelta(hours=1), timezone=SEOUL
     ),
     # Sunday 02:00 run, due by Monday 06:00.

@@ -22,7 +22,7 @@ from dart_assets.automation.schedules import seoul_date
 from dart_assets.automation.sensor_ticks import failed_sensor_ticks
 from dart_assets.automation.state import breaker_status, dead_letter_counts, last_loads, quota_left, quota_usage
 from dart_assets.ingestion.market import MARKET_KEYS
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY, MAJOR_EVENTS_KEY
 from dart_assets.settings import Settings, SettingsError
 
 HEARTBEAT_TOLERANCE = timedelta(minutes=5)
@@ -31,6 +31,7 @@ REQUIRED_DAEMONS = ("SCHEDULER", "SENSOR")
 # Tuesday to Saturday mornings), a week plus a day for weekly ones.
 MAX_AGE: dict[str, timedelta] = {
     DISCLOSURES_KEY.to_user_string(): timedelta(days=4),
+    MAJOR_EVENTS_KEY.to_user_string(): timedelta(days=4),
     **{key.to_user_string(): timedelta(days=4) for key in MARKET_KEYS},
     FINANCIAL_ACCOUNTS_KEY.to_user_string(): timedelta(days=8),
     CORP_CODES_KEY.to_user_string(): timedelta(days=8),
