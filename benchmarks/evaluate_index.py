@@ -822,7 +822,13 @@ def context_lines(res: Results) -> list[str]:
     lines = [
         f"- The disclosure component alone: r = {alone['fwd_ret_20'].fmt(3)} with the {TARGET_LABELS['fwd_ret_20']} and "
         f"{alone['fwd_vol_20'].fmt(3)} with the {TARGET_LABELS['fwd_vol_20']}"
-        + (" (both intervals include zero)." if not alone["fwd_ret_20"].excludes(0) and not alone["fwd_vol_20"].excludes(0) else "."),
+        + (" (both intervals include zero)" if not alone["fwd_ret_20"].excludes(0) and not alone["fwd_vol_20"].excludes(0) else "")
+        + "; "
+        + ", ".join(
+            f"its sign on the {TARGET_LABELS[t]} is {'the expected one' if np.sign(alone[t].value) == EXPECTED_SIGN[t] else 'opposite to the expected one'}"
+            for t in ("fwd_ret_20", "fwd_vol_20")
+        )
+        + ".",
         "- The market-only index itself does not forecast either: over the whole real market history "
         f"({res.long_window[0]}..{res.long_window[1]}) its r with the {TARGET_LABELS['fwd_ret_20']} is "
         f"{res.long_corr['fwd_ret_20'].fmt(3)} and with the {TARGET_LABELS['fwd_vol_20']} {res.long_corr['fwd_vol_20'].fmt(3)}"
@@ -831,7 +837,7 @@ def context_lines(res: Results) -> list[str]:
     if blocks and others:
         lines.append(
             f"- The change on the {TARGET_LABELS[PRIMARY]} is borderline: its interval excludes zero with mean blocks of "
-            f"{', '.join(f'{b:g}' for b in blocks)} sessions and not with {', '.join(f'{b:g}' for b in others)} (table below)."
+            f"{' and '.join(f'{b:g}' for b in blocks)} sessions and not with {' and '.join(f'{b:g}' for b in others)} (table below)."
         )
     return lines
 
