@@ -220,3 +220,46 @@ def company_list_rows(corp_code: str = "00139719") -> list[dict]:
                 }
             )
     return rows
+
+
+MATERIAL_DIR = DATA_DIR / "responses" / "material" / "testdata"
+
+
+def recorded_major_events() -> list[tuple[dict, dict]]:
+    """The real DS005 items among the recorded answers (the '테스트' ones hold invented values and
+    are left out), each with the list.json row of its filing: (disclosure row, major-event row).
+    The filing's title is the endpoint's 주요사항보고서 title; its date is its rcept_no's."""
+    from dart_assets.dart.major_events import ENDPOINTS
+
+    pairs = []
+    for endpoint in ENDPOINTS:
+        path = MATERIAL_DIR / f"{endpoint.name}.json"
+        for item in json.loads(path.read_text(encoding="utf-8")).get("list", []) if path.exists() else []:
+            if item.get("corp_name", "").startswith("테스트"):
+                continue
+            day = datetime.strptime(item["rcept_no"][:8], "%Y%m%d").date()
+            filing = {
+                "rcept_no": item["rcept_no"], "corp_code": item["corp_code"], "corp_name": item["corp_name"],
+                "stock_code": None, "corp_cls": item.get("corp_cls") or "E",
+                "report_nm": f"주요사항보고서({endpoint.stems[0]})", "flr_nm": item["corp_name"], "rcept_dt": day, "rm": "",
+            }
+            event = {"rcept_no": item["rcept_no"], "endpoint": endpoint.name, "corp_code": item["corp_code"],
+                     "rcept_dt": day, "details": json.dumps(item, ensure_ascii=False)}
+            pairs.append((filing, event))
+    return pairs
+
+
+def load_major_events(engine: sa.Engine) -> int:
+    """The recorded real DS005 items and their filings into dart_raw; returns the item count."""
+    pairs = recorded_major_events()
+    load_disclosures(engine, [filing for filing, _ in pairs])
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                """insert into dart_raw.major_events (rcept_no, endpoint, corp_code, rcept_dt, details)
+                   values (:rcept_no, :endpoint, :corp_code, :rcept_dt, cast(:details as jsonb))
+                   on conflict do nothing"""
+            ),
+            [event for _, event in pairs],
+        )
+    return len(pairs)

@@ -60,6 +60,7 @@ def built_warehouse(module_db_url: str, tmp_path_factory: pytest.TempPathFactory
     samples.load_disclosures(engine, samples.web_list_rows())
     samples.load_disclosures(engine, samples.company_list_rows())
     samples.load_financials(engine)
+    samples.load_major_events(engine)
     result = run_dbt(["build"], module_db_url, tmp_path_factory.mktemp("dbt_target"))
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     yield engine

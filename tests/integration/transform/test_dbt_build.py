@@ -298,3 +298,36 @@ def test_ktb10_falls_back_to_the_krx_benchmark_when_ecos_has_no_row(built_wareho
              and exists (select 1 from market_raw.government_bonds b where b.date = s.date and b.bnd_exp_tp_nm = '10')""",
     )
     assert len(fallback) == missing.n  # the synthetic market leaves ECOS out on every 37th session
+
+
+def test_real_ds005_terms_decide_the_rights_issue_scores(built_warehouse: sa.Engine) -> None:
+    """남양유업's 주주우선공모 of 33,338 new shares on 886,662 (3.8%: half the effect of a 10%
+    issue) and 에코캡's 주주배정 with 5,600,000 new on 14,558,800 (38%: twice, the cap), read
+    from their real DS005 answers, not from the titles, which name no method."""
+    by_no = {
+        r.rcept_no: r
+        for r in rows(
+            built_warehouse,
+            """select rcept_no, event_type, event_condition, allotment_method, terms_endpoint, relative_size,
+                      terms_factor, expected_ar_pct, impact_score, modifiers
+               from dart_marts.disclosure_impact_scores where rcept_no in ('20230530000410', '20220527000497')""",
+        )
+    }
+    namyang, ecocap = by_no["20230530000410"], by_no["20220527000497"]
+    assert (namyang.event_type, namyang.terms_endpoint, namyang.allotment_method) == ("rights_offering", "piicDecsn", "public_offering")
+    assert float(namyang.relative_size) == pytest.approx(33338 / 886662, abs=1e-6)
+    assert (float(namyang.terms_factor), float(namyang.expected_ar_pct)) == (0.5, -0.75)
+    assert namyang.impact_score < 50 and "issue_size" in namyang.modifiers
+    assert (ecocap.event_type, ecocap.event_condition, ecocap.terms_endpoint) == ("rights_and_bonus_issue", "shareholder_allotment", "pifricDecsn")
+    assert (float(ecocap.terms_factor), float(ecocap.expected_ar_pct)) == (2.0, -2.56)
+
+
+def test_half_year_review_bundles_are_graded_below_an_annual_disclaimer(built_warehouse: sa.Engine) -> None:
+    graded = rows(
+        built_warehouse,
+        """select event_type, event_condition, expected_ar_pct from dart_marts.disclosure_impact_scores
+           where event_title like '반기검토(감사)의견부적정등사실확인%' and not is_withdrawn and not is_amendment""",
+    )
+    assert graded and all(r.event_type == "half_year_review_adverse" for r in graded)
+    # no remark says which: the milder designation warning, not the -7% of a disclaimer
+    assert all(r.event_condition == "capital_impairment" and float(r.expected_ar_pct) == -3.0 for r in graded)
