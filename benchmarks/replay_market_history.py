@@ -35,7 +35,7 @@ import io
 import math
 import time
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,7 +52,7 @@ from dart_assets.market.tables import (
     RawTable,
     source_fields,
 )
-from dart_assets.transform.project import run_dbt
+from dart_assets.transform.project import DAILY_SELECT, build_args, run_dbt, window_vars
 
 SEED_PATH = Path(__file__).with_name("data") / "seed_path_index.csv.gz"
 COMPONENTS = ("momentum", "strength", "breadth", "put_call", "volatility", "safe_haven", "junk_bond")
@@ -266,6 +266,56 @@ def clean_days(old: dict, new: dict, start: date, end: date, window: int = 126) 
     return n, worst, differing
 
 
+ATTRIBUTION = Path(__file__).with_name("data") / "replay_differences.csv"
+
+
+def _rounding_only(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and a != b
+
+
+def attribute(old: dict, new: dict, diffs: list[tuple[float, date]], threshold: float, window: int = 126) -> list[dict[str, str]]:
+    """Every day over the threshold with the reason: for each component whose score differs, the
+    sessions of its percentile window (the last `window` sessions) where its raw input differs
+    between the paths or exists on one side only. A day with no such session is 'unexplained'."""
+    calendar = sorted(d for d in old if d in new)
+    position = {d: i for i, d in enumerate(calendar)}
+    differs = raw_differences(old, new, calendar[0], calendar[-1])
+    bad = {c: set(days) | {d for d in calendar if (old[d][c] is None) != (new[d][c] is None)} for c, days in differs.items()}
+    rows = []
+    for gap, d in sorted(diffs, key=lambda x: x[1]):
+        if gap <= threshold:
+            continue
+        span = calendar[max(0, position[d] - window + 1) : position[d] + 1]
+        causes = []
+        for c in COMPONENTS:
+            a, b = old[d][f"{c}_score"], new[d][f"{c}_score"]
+            if (a is None) == (b is None) and (a is None or abs(a - b) <= 0.5):
+                continue
+            hits = [day for day in span if day in bad[c]]
+            rounded = [day for day in span if c in RAW_TOLERANCE and _rounding_only(old[day][c], new[day][c])]
+            if hits:
+                causes.append(f"{c}: raw input differs on {len(hits)} of the window's sessions ({hits[0]}..{hits[-1]})")
+            elif rounded:
+                causes.append(
+                    f"{c}: ECOS's 3-decimal value against the seed's unrounded one on {len(rounded)} of the "
+                    "window's sessions moves a tie in the percentile rank"
+                )
+            else:
+                causes.append(f"{c}: unexplained (no raw difference in its window)")
+        rows.append({
+            "date": d.isoformat(), "seed_path": f"{old[d]['value']:.2f}", "replay": f"{new[d]['value']:.2f}",
+            "abs_diff": f"{gap:.2f}", "components": differing_components(old[d], new[d]), "cause": "; ".join(causes),
+        })
+    return rows
+
+
+def write_attribution(rows: list[dict[str, str]]) -> None:
+    with ATTRIBUTION.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["date", "seed_path", "replay", "abs_diff", "components", "cause"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def ranges(days: list[date], calendar: list[date], limit: int = 8) -> str:
     """Consecutive sessions merged: '2022-11-22..2022-12-02 (9), 2024-07-26, ...'."""
     position = {d: i for i, d in enumerate(calendar)}
@@ -306,12 +356,22 @@ def section(r: dict) -> str:
         f"`dart_marts.fear_greed_index` compared with the seed path's `benchmarks/data/seed_path_index.csv.gz` "
         f"on {r['compare_from']}..{r['compare_to']}. {measured_on()}",
         "",
+        f"- **one day of index with market data**: {r['one_day']['day']} loaded on top of that history, the dbt part of "
+        f"the morning `market_daily` run (every model not tagged daily: the market components through "
+        f"fear_greed_index) took {r['one_day']['morning_s']:.1f} s and the evening `dart_daily` part (the daily models "
+        f"for that day's window) {r['one_day']['evening_s']:.1f} s; fear_greed_index for {r['one_day']['day']}: "
+        + (f"{float(r['one_day']['value']):.1f}" if r["one_day"]["value"] is not None else "no row")
+        + ". The market models are tables rebuilt whole each morning (windows of 126 and 250 sessions over "
+        "every issue): a full rebuild costs about what one day does, and stays idempotent.",
         f"- **max |diff| {diffs[0][0] if diffs else 0:.2f} points; {over} of {len(diffs)} days over {c['threshold']} points**"
         + (f"; {len(c['missing'])} seed-path days without a replayed value" if c["missing"] else ""),
         f"- like for like: on the {r['clean'][0]} days whose 126-session windows hold the same raw inputs on both paths "
         f"for every component, max |diff| {r['clean'][1]:.2f} points; {r['clean'][0] - len(r['clean'][2])} identical "
         f"(within 0.01), differing: {', '.join(r['clean'][2]) or 'none'} (junk bond counts as the same input within "
         "ECOS's 3 decimals, so its ties can still flip a rank).",
+        f"- every day over {c['threshold']} points with its cause: `benchmarks/data/replay_differences.csv` "
+        f"({len(r['attribution'])} days; unexplained: "
+        f"{sum('unexplained' in row['cause'] for row in r['attribution'])}).",
         f"- breadth: replayed summation (KRW) minus seed summation x 1e6 over the window spans "
         + (f"{offset[0]:.3g}..{offset[1]:.3g} KRW" if offset else "n/a")
         + " (an offset from the different start; the seed's own glitches after 2025-03-21 move it).",
@@ -331,6 +391,32 @@ def section(r: dict) -> str:
     return "\n".join(lines)
 
 
+def next_session(engine: sa.Engine, url: str, end: date, target: Path) -> dict[str, object]:
+    """The daily step on top of the history: the session after `end` loaded, then the dbt part of
+    the morning `market_daily` run (every model not tagged daily) and of the evening `dart_daily`
+    run (the daily models for that day's window), timed as the product runs them."""
+    from dart_assets.simulator.market import history
+
+    day = next(d for d in history.sessions(end + timedelta(days=14)) if d > end)
+    fill(engine, day, day)
+    timings: dict[str, object] = {"day": day}
+    steps = {
+        "morning_s": build_args() + ["--exclude", DAILY_SELECT],
+        "evening_s": build_args(window_vars(day, day + timedelta(days=1))) + ["--select", DAILY_SELECT],
+    }
+    for name, args in steps.items():
+        began = time.perf_counter()
+        result = run_dbt(args, url, target)
+        timings[name] = time.perf_counter() - began
+        if result.returncode != 0:
+            raise SystemExit(result.stdout[-6000:] + result.stderr[-2000:])
+    with engine.connect() as conn:
+        timings["value"] = conn.execute(
+            sa.text("select value from dart_marts.fear_greed_index where date = :d"), {"d": day}
+        ).scalar_one_or_none()
+    return timings
+
+
 def run(start: date, end: date, compare_from: date, compare_to: date, threshold: float, worst: int, keep_target: Path | None) -> dict:
     with scratch_postgres() as url:
         engine = sa.create_engine(url)
@@ -347,16 +433,19 @@ def run(start: date, end: date, compare_from: date, compare_to: date, threshold:
         run_results = json.loads((target / "run_results.json").read_text())
         node_s = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in run_results["results"] if r["unique_id"].startswith("model.")}
         new = replayed(engine)
+        one_day = next_session(engine, url, end, target)
         engine.dispose()
     old = seed_path()
     return {
         "start": start, "end": end, "compare_from": compare_from, "compare_to": compare_to,
         "counts": counts, "build_s": build_s, "nodes": len(run_results["results"]), "node_s": node_s,
+        "one_day": one_day,
         "old": old, "new": new, "worst": worst,
         "comparison": compare(old, new, compare_from, compare_to, threshold),
         "breadth_offset": breadth_offset(old, new, compare_from, compare_to),
         "raw": raw_differences(old, new, compare_from, compare_to),
         "clean": clean_days(old, new, compare_from, compare_to),
+        "attribution": attribute(old, new, compare(old, new, compare_from, compare_to, threshold)["diffs"], threshold),
     }
 
 
@@ -371,10 +460,12 @@ def main() -> None:
     parser.add_argument("--target", type=Path, help="keep dbt's artifacts here")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
-    text = section(run(args.start, args.end, args.compare_from, args.compare_to, args.threshold, args.worst, args.target))
+    result = run(args.start, args.end, args.compare_from, args.compare_to, args.threshold, args.worst, args.target)
+    text = section(result)
     print(text)
     if not args.no_write:
         write_section("Market history replay", text)
+        write_attribution(result["attribution"])
 
 
 if __name__ == "__main__":
