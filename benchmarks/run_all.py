@@ -20,6 +20,7 @@ BENCHMARKS: tuple[tuple[str, ...], ...] = (
     ("classification_report", "--no-write"),
     ("bench_dbt", "--disclosures", "500", "--no-write"),
     ("bench_api", "--requests", "50", "--per-day", "200", "--no-write"),
+    ("bench_faults", "--volume", "100", "--flood", "2000", "--flood-from", "127.0.0.2", "--no-write"),
 )
 
 
