@@ -10,8 +10,9 @@
     One row per filing: its event type and the expected short-window abnormal return after the
     modifiers, mapped onto 0-100 by the impact_score macro (50 = no expected move).
     Modifiers, in order: the DS005 terms (issue or buyback size, a CB's refixing clause; factors
-    and evidence in seeds/term_rules.csv); earnings direction from the latest report filed before (conditional
-    earnings types); a correction of a supply contract is the negative case of the evidence,
+    and evidence in seeds/term_rules.csv); the direction of a 30% earnings change from the latest
+    report filed before; a provisional earnings announcement (영업(잠정)실적) stays neutral: DART
+    gives no structured figure for it, and an older report says nothing about the new quarter; a correction of a supply contract is the negative case of the evidence,
     other corrections keep half the effect; subsidiary matters x0.3; company size; withdrawn
     filings (rm 철) and routine filings expect no move.
 -#}
@@ -60,17 +61,15 @@ conditioned as (
     select
         w.*,
         case
-            when w.event_type in ('earnings_prelim', 'earnings_change') and w.operating_income_direction > 0
-                then 'earnings_up'
-            when w.event_type in ('earnings_prelim', 'earnings_change') and w.operating_income_direction < 0
-                then 'earnings_down'
+            when w.event_type = 'earnings_change' and w.operating_income_direction > 0 then 'earnings_up'
+            when w.event_type = 'earnings_change' and w.operating_income_direction < 0 then 'earnings_down'
             when w.event_type = 'supply_contract' and w.is_amendment then 'contract_correction'
             else w.condition
         end as event_condition,
         case
             -- tier +-1 prior for the sign of the earnings change (evidence doc §1, SUE studies)
-            when w.event_type in ('earnings_prelim', 'earnings_change') and w.operating_income_direction > 0 then 1.5
-            when w.event_type in ('earnings_prelim', 'earnings_change') and w.operating_income_direction < 0 then -1.5
+            when w.event_type = 'earnings_change' and w.operating_income_direction > 0 then 1.5
+            when w.event_type = 'earnings_change' and w.operating_income_direction < 0 then -1.5
             -- a correction that cuts the contract amount: tier -1 (evidence doc §2)
             when w.event_type = 'supply_contract' and w.is_amendment then -1.5
             else w.conditioned_ar_pct
