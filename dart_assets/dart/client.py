@@ -323,27 +323,27 @@ class DartClient:
         windows: int,
         on_progress: Callable[[Progress], None] | None,
     ) -> list[dict[str, str | None]]:
-        rows: dict[str, dict[str, str | None]] = {}
-        for category in PUBLICATION_TYPES:
+        def read_part(part_params: dict[str, str]) -> tuple[list[dict[str, str]], int]:
+            """One reading of the window (a category, or all), its counters added to the window's."""
             part = WindowResult(bgn_de=window.bgn_de, end_de=window.end_de)
-            for row in self._read_list_window({**params, "pblntf_ty": category}, part, index, windows, on_progress):
-                rows.setdefault(row["rcept_no"], {**row, "pblntf_ty": category})  # DART gives one each
+            part_rows = self._read_list_window(part_params, part, index, windows, on_progress)
             window.pages_read += part.pages_read
             window.reread_passes += part.reread_passes
+            return part_rows, part.total_count
+
+        rows: dict[str, dict[str, str | None]] = {}
+        for category in PUBLICATION_TYPES:
+            for row in read_part({**params, "pblntf_ty": category})[0]:
+                rows.setdefault(row["rcept_no"], {**row, "pblntf_ty": category})  # DART gives one each
         window_params = {**params, "bgn_de": f"{window.bgn_de:%Y%m%d}", "end_de": f"{window.end_de:%Y%m%d}"}
         head = self._call_json("list.json", {**window_params, "page_no": "1", "page_count": "1"}, _list_page)
         window.pages_read += 1
         window.total_count = head.total_count or 0
         if len(rows) < window.total_count:
-            rest = WindowResult(bgn_de=window.bgn_de, end_de=window.end_de)
-            for row in self._read_list_window(params, rest, index, windows, on_progress):
-                if row["rcept_no"] in rows:
-                    rows[row["rcept_no"]] = {**row, "pblntf_ty": rows[row["rcept_no"]]["pblntf_ty"]}
-                else:
-                    rows[row["rcept_no"]] = {**row, "pblntf_ty": None}
-            window.pages_read += rest.pages_read
-            window.reread_passes += rest.reread_passes
-            window.total_count = rest.total_count
+            rest, window.total_count = read_part(params)
+            for row in rest:
+                category = rows[row["rcept_no"]]["pblntf_ty"] if row["rcept_no"] in rows else None
+                rows[row["rcept_no"]] = {**row, "pblntf_ty": category}
         return list(rows.values())
 
     def _read_list_window(
