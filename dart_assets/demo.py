@@ -96,6 +96,9 @@ def data_sources() -> Iterator[str]:
         if not real_dart:
             os.environ["DART_API_BASE_URL"] = sim.base_url
             os.environ.setdefault("DART_API_KEY", DEMO_KEY)
+            # DART's ceiling protects DART; the DS005 details of a month of filings are ~2,000
+            # calls, which the local simulator answers faster than 5 a second.
+            os.environ.setdefault("DART_FG_REQUESTS_PER_SECOND", "50")
             served.append("OpenDART")
         if not real_market:
             os.environ["KRX_API_BASE_URL"], os.environ["ECOS_API_BASE_URL"] = sim.krx_base_url, sim.ecos_base_url
@@ -203,6 +206,7 @@ def _append_log(instance: dg.DagsterInstance, run_id: str) -> None:
 TABLES = [
     "dart_raw.corp_codes",
     "dart_raw.disclosures",
+    "dart_raw.major_events",
     "dart_raw.financial_accounts",
     "market_raw.kospi_index",
     "market_raw.derivative_indices",
