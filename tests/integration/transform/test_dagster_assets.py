@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.ingestion.market import MARKET_KEYS
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MARKET_PARTITIONS
+from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
 from dart_assets.transform import samples
 from tests.integration.transform.market_rows import fill_market_raw
 
@@ -25,6 +25,11 @@ EARLIER, DAY, NEXT_DAY = date(2026, 3, 16), date(2026, 3, 19), date(2026, 3, 20)
 @dg.asset(key=DISCLOSURES_KEY, partitions_def=DAILY_PARTITIONS)
 def disclosures_stand_in() -> None:
     """Stands in for the ingestion asset (another concern): the rows are loaded by the test."""
+
+
+@dg.asset(key=MAJOR_EVENTS_KEY, partitions_def=DAILY_PARTITIONS, deps=[DISCLOSURES_KEY])
+def major_events_stand_in() -> None:
+    """Stands in for the DS005 ingestion asset: the test's days have no details."""
 
 
 @dg.multi_asset(specs=[dg.AssetSpec(key) for key in MARKET_KEYS], partitions_def=MARKET_PARTITIONS)
@@ -65,7 +70,7 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
     fill_market_raw(engine, date(2025, 9, 1), NEXT_DAY)  # ~130 sessions: the index from ~70 on
     instance = dg.DagsterInstance.ephemeral()
 
-    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in, market_stand_in]))
+    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in, major_events_stand_in, market_stand_in]))
     first = defs.resolve_job_def("dart_daily").execute_in_process(partition_key=DAY.isoformat(), instance=instance)
     assert first.success
     built = {e.asset_key.to_user_string(): e.partition for e in first.get_asset_materialization_events()}
@@ -126,7 +131,7 @@ def test_source_freshness_is_reported_as_asset_checks(dart_env: Path, db_url: st
     def financial_accounts_stand_in() -> None: ...
 
     defs = dg.Definitions.merge(
-        transform_defs, dg.Definitions(assets=[disclosures_stand_in, corp_codes_stand_in, financial_accounts_stand_in, market_stand_in])
+        transform_defs, dg.Definitions(assets=[disclosures_stand_in, major_events_stand_in, corp_codes_stand_in, financial_accounts_stand_in, market_stand_in])
     )
     result = defs.resolve_job_def("dart_source_freshness").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
