@@ -154,12 +154,15 @@ def quarantine_rate(conn: sa.Connection, asset_key: str, bounds: tuple[str, str]
 
 
 def quarantine_rate_check(
-    asset_key: dg.AssetKey, *, partitions_def: dg.PartitionsDefinition | None = None
+    asset_key: dg.AssetKey, *, partitions_def: dg.PartitionsDefinition | None = None, blocking: bool = True
 ) -> dg.AssetChecksDefinition:
+    """`blocking=False` for an asset that only refines what is built downstream: its failure
+    still fails the check (and alerts), without stopping the models that do not need it."""
+
     @dg.asset_check(
         asset=asset_key,
         name="quarantine_rate_below_threshold",
-        blocking=True,
+        blocking=blocking,
         partitions_def=partitions_def,
         description=(
             f"At most {QUARANTINE_RATE_THRESHOLD:.0%} of a partition's rows fail validation "

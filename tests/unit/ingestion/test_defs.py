@@ -9,6 +9,7 @@ from dart_assets.ingestion.partitions import (
     DART_API_POOL,
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
+    MAJOR_EVENTS_KEY,
     WEEKLY_PARTITIONS,
 )
 from dart_assets.ingestion.policies import DART_RETRY_POLICY
@@ -47,7 +48,11 @@ def test_blocking_checks_and_jobs() -> None:
         (DISCLOSURES_KEY, "complete_against_dart_total"),
         (DISCLOSURES_KEY, "quarantine_rate_below_threshold"),
         (FINANCIAL_ACCOUNTS_KEY, "no_duplicate_keys"),
+        (MAJOR_EVENTS_KEY, "no_duplicate_keys"),
     } <= blocking
+    # a few bad DS005 items must not stop the day's scores: they only refine them
+    assert (MAJOR_EVENTS_KEY, "quarantine_rate_below_threshold") not in blocking
+    assert dg.AssetCheckKey(MAJOR_EVENTS_KEY, "quarantine_rate_below_threshold") in graph.asset_check_keys
     weekly = defs.resolve_job_def("dart_weekly")
     assert weekly.asset_layer.executable_asset_keys == {FINANCIAL_ACCOUNTS_KEY}
     assert weekly.partitions_def == WEEKLY_PARTITIONS
