@@ -45,7 +45,13 @@ def test_dart_fg_logs_json_lines_without_the_key(dart_env: Path, db_url: str) ->
 
 
 HANDLER_CONFIG = {
-    "python_logs": {"dagster_handler_config": {"handlers": {"json": {"class": "dart_assets.logs.JsonLinesHandler"}}}}
+    "python_logs": {
+        # explicit: engine events (STEP_SUCCESS, ...) are DEBUG records; without a level the
+        # managed loggers' level comes from whatever configured logging before, and a full-suite
+        # run once dropped them
+        "python_log_level": "DEBUG",
+        "dagster_handler_config": {"handlers": {"json": {"class": "dart_assets.logs.JsonLinesHandler"}}},
+    }
 }
 
 
