@@ -56,12 +56,10 @@ def scratch_postgres(migrate: bool = True) -> Iterator[str]:
 
     migrate=False leaves it empty, for a run whose own code creates the schema.
     """
-    import pgserver
-
-    from dart_assets.warehouse.embedded import to_sqlalchemy_url
+    from dart_assets.warehouse.embedded import import_pgserver, to_sqlalchemy_url
     from dart_assets.warehouse.migrate import upgrade
 
-    server = pgserver.get_server(tempfile.mkdtemp(prefix="dart_fg_bench_pg_", dir="/tmp"), cleanup_mode="delete")
+    server = import_pgserver().get_server(tempfile.mkdtemp(prefix="dart_fg_bench_pg_", dir="/tmp"), cleanup_mode="delete")
     try:
         url = to_sqlalchemy_url(server.get_uri())
         if migrate:

@@ -26,8 +26,9 @@ def pg_server_url() -> Iterator[str]:
     if external:
         yield to_sqlalchemy_url(external)
         return
-    import pgserver
+    from dart_assets.warehouse.embedded import import_pgserver
 
+    pgserver = import_pgserver()
     # Outside any private folder: as root, pgserver opens traverse permission on every parent.
     data_dir = Path(tempfile.mkdtemp(prefix="dart_fg_test_pg_", dir="/tmp"))
     server = pgserver.get_server(str(data_dir), cleanup_mode="delete")
