@@ -42,28 +42,13 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks.common import measured_on, scratch_postgres, table, write_section
-from dart_assets.market.tables import (
-    BOND_YIELDS,
-    DERIVATIVE_INDICES,
-    GOVERNMENT_BONDS,
-    KOSPI_INDEX,
-    OPTION_TRADES,
-    STOCK_TRADES,
-    RawTable,
-    source_fields,
-)
+from dart_assets.ecos.client import ITEMS as ECOS_ITEMS
+from dart_assets.ingestion.market import KRX_TABLES
+from dart_assets.market.tables import BOND_YIELDS, RawTable, source_fields
 from dart_assets.transform.project import DAILY_SELECT, build_args, run_dbt, window_vars
 
 SEED_PATH = Path(__file__).with_name("data") / "seed_path_index.csv.gz"
 COMPONENTS = ("momentum", "strength", "breadth", "put_call", "volatility", "safe_haven", "junk_bond")
-KRX_ENDPOINTS: dict[str, RawTable] = {
-    "idx/kospi_dd_trd": KOSPI_INDEX,
-    "idx/drvprod_dd_trd": DERIVATIVE_INDICES,
-    "sto/stk_bydd_trd": STOCK_TRADES,
-    "drv/opt_bydd_trd": OPTION_TRADES,
-    "bon/kts_bydd_trd": GOVERNMENT_BONDS,
-}
-ECOS_ITEMS = ("010200000", "010210000", "010300000", "010320000")
 
 
 def _cell(value: str | None) -> str:
@@ -113,7 +98,7 @@ def fill(engine: sa.Engine, start: date, end: date) -> dict[str, object]:
     started = time.perf_counter()
     days = [d for d in history.sessions(end) if d >= start]
     counts: dict[str, object] = {"sessions": len(days)}
-    for endpoint, tbl in KRX_ENDPOINTS.items():
+    for endpoint, tbl in KRX_TABLES.items():
         counts[tbl.name] = _copy(engine, tbl, (r for d in days for r in history.krx_rows(endpoint, d)), "replay")
     sessions = set(days)
     ecos = (
@@ -125,7 +110,7 @@ def fill(engine: sa.Engine, start: date, end: date) -> dict[str, object]:
     counts[BOND_YIELDS.name] = _copy(engine, BOND_YIELDS, ecos, "replay")
     counts["load_s"] = time.perf_counter() - started
     with engine.begin() as conn:
-        for tbl in (*KRX_ENDPOINTS.values(), BOND_YIELDS):
+        for tbl in (*KRX_TABLES.values(), BOND_YIELDS):
             conn.execute(sa.text(f"analyze {tbl.qualified}"))
     return counts
 

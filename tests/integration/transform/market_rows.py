@@ -29,31 +29,18 @@ import sqlalchemy as sa
 from psycopg2.extras import execute_values
 
 from dart_assets.automation.calendar import xkrx
-from dart_assets.market.tables import (
-    BOND_YIELDS,
-    DERIVATIVE_INDICES,
-    GOVERNMENT_BONDS,
-    KOSPI_INDEX,
-    OPTION_TRADES,
-    STOCK_TRADES,
-    RawTable,
-)
-
-KOSPI_INDEX_EP = "idx/kospi_dd_trd"
-DERIVATIVE_INDICES_EP = "idx/drvprod_dd_trd"
-STOCK_TRADES_EP = "sto/stk_bydd_trd"
-OPTION_TRADES_EP = "drv/opt_bydd_trd"
-GOVERNMENT_BONDS_EP = "bon/kts_bydd_trd"
-TABLE_OF_ENDPOINT: dict[str, RawTable] = {
-    KOSPI_INDEX_EP: KOSPI_INDEX,
-    DERIVATIVE_INDICES_EP: DERIVATIVE_INDICES,
-    STOCK_TRADES_EP: STOCK_TRADES,
-    OPTION_TRADES_EP: OPTION_TRADES,
-    GOVERNMENT_BONDS_EP: GOVERNMENT_BONDS,
-}
-# ECOS 817Y002 items: KTB 3y, KTB 10y, corporate AA- 3y, corporate BBB- 3y.
-KTB3Y, KTB10Y, AA_MINUS, BBB_MINUS = "010200000", "010210000", "010300000", "010320000"
-ECOS_ITEMS = (KTB3Y, KTB10Y, AA_MINUS, BBB_MINUS)
+from dart_assets.ecos.client import CORPORATE_AA_MINUS_3Y as AA_MINUS
+from dart_assets.ecos.client import CORPORATE_BBB_MINUS_3Y as BBB_MINUS
+from dart_assets.ecos.client import ITEMS as ECOS_ITEMS
+from dart_assets.ecos.client import KTB_3Y as KTB3Y
+from dart_assets.ecos.client import KTB_10Y as KTB10Y
+from dart_assets.ingestion.market import KRX_TABLES as TABLE_OF_ENDPOINT
+from dart_assets.krx.client import DERIVATIVE_INDICES as DERIVATIVE_INDICES_EP
+from dart_assets.krx.client import GOVERNMENT_BONDS as GOVERNMENT_BONDS_EP
+from dart_assets.krx.client import KOSPI_INDEX as KOSPI_INDEX_EP
+from dart_assets.krx.client import OPTION_TRADES as OPTION_TRADES_EP
+from dart_assets.krx.client import STOCK_TRADES as STOCK_TRADES_EP
+from dart_assets.market.tables import BOND_YIELDS, RawTable
 ECOS_NAMES = {KTB3Y: "국고채(3년)", KTB10Y: "국고채(10년)", AA_MINUS: "회사채(3년, AA-)", BBB_MINUS: "회사채(3년, BBB-)"}
 
 KOSPI200_OPTIONS = "코스피200 옵션"
