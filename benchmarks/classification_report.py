@@ -112,7 +112,7 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
 #: The time split: the taxonomy is judged on what it would know from the filings before this day.
 CUT = date(2025, 12, 1)
 
-_SPLIT_SQL = """
+_SPLIT_CTES = """
 with taxonomy as (
     select priority, event_type, pattern from dart_staging.event_taxonomy
 ),
@@ -127,6 +127,8 @@ seen as (
     select t.* from taxonomy as t
     where exists (select 1 from filings as f where f.rcept_dt < :cut and f.classify_text ~ t.pattern)
 )
+"""
+_UNSEEN_SQL = _SPLIT_CTES + """
 select
     f.rcept_no, f.event_title, f.pblntf_ty, f.event_type,
     exists (select 1 from seen where f.classify_text ~ seen.pattern) as matched_seen,
@@ -134,6 +136,7 @@ select
 from filings as f
 where f.rcept_dt >= :cut
 """
+_PATTERNS_SQL = _SPLIT_CTES + "select (select count(*) from seen), (select count(*) from taxonomy)"
 
 
 def out_of_sample(engine: sa.Engine, cut: date = CUT) -> str:
@@ -145,11 +148,8 @@ def out_of_sample(engine: sa.Engine, cut: date = CUT) -> str:
     pattern written for one later title is not counted), which is the figure that generalises.
     """
     with engine.connect() as conn:
-        rows = conn.execute(sa.text(_SPLIT_SQL), {"cut": cut}).all()
-        n_seen, n_patterns = conn.execute(
-            sa.text(_SPLIT_SQL.split("select\n    f.rcept_no")[0] + "select (select count(*) from seen), (select count(*) from taxonomy)"),
-            {"cut": cut},
-        ).one()
+        rows = conn.execute(sa.text(_UNSEEN_SQL), {"cut": cut}).all()
+        n_seen, n_patterns = conn.execute(sa.text(_PATTERNS_SQL), {"cut": cut}).one()
     total = len(rows)
     full = sum(r.matched_any for r in rows)
     seen = sum(r.matched_seen for r in rows)
