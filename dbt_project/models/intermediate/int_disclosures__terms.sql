@@ -28,13 +28,8 @@ select
     r.rcept_no,
     r.endpoint,
     r.method,
-    r.method_raw,
-    r.new_shares,
-    r.shares_before,
     r.amount_krw,
-    r.dilution_pct,
     r.has_refixing_floor,
-    r.treasury_shares,
     case when r.shares_before > 0 then r.new_shares / r.shares_before end as share_ratio
 from ranked as r
 where r.rank_in_filing = 1

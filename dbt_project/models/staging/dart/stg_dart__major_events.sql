@@ -1,7 +1,9 @@
 {#-
-    The facts of each DS005 item that the scores condition on, typed: DART's strings parsed
-    exactly (dart_number: "1,234" -> 1234, "-" -> NULL). One row per filing and endpoint;
-    the raw item stays in dart_raw.major_events.details.
+    The key facts of each DS005 item, typed: DART's strings parsed exactly (dart_number:
+    "1,234" -> 1234, "-" -> NULL). One row per filing and endpoint; the raw item stays in
+    dart_raw.major_events.details. The scores read the method, the shares, the amount and the
+    refixing floor (int_disclosures__terms); dilution, treasury shares and the reduction are
+    parsed for analysis beside them.
     - method: how a rights issue is allotted (ic_mthn), normalised to the conditions of
       int_disclosures__classified;
     - new_shares / shares_before: a rights or bonus issue against the shares outstanding before it;
