@@ -88,9 +88,9 @@ def run(days: int, volume: int, rps: float) -> dict:
         os.environ.pop("DART_API_KEYS", None)
         import dagster as dg
 
-        from dart_assets.ingestion.defs import defs
-        from dart_assets.ingestion.disclosures import disclosures
-        from dart_assets.settings import get_settings
+        from dart_assets.sources.defs import defs
+        from dart_assets.sources.dart.assets.disclosures import disclosures
+        from dart_assets.core.settings import get_settings
 
         get_settings.cache_clear()
         budget = get_settings().daily_call_budget

@@ -24,9 +24,9 @@ from datetime import date
 import httpx
 
 from benchmarks.common import RESULTS, measured_on, table, table_row, write_section
-from dart_assets.dart import DartClient
-from dart_assets.dart.redaction import redact
-from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
+from dart_assets.sources.dart import DartClient
+from dart_assets.core.redaction import redact
+from simulators.server import Faults, SimulatorConfig, run_simulator
 
 KEY = "b" * 40  # the simulator accepts any 40-character key
 DART_BASE = "https://opendart.fss.or.kr/api"

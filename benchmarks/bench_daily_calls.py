@@ -49,7 +49,7 @@ _FILINGS = sa.text("SELECT rcept_dt::text, report_nm FROM dart_raw.disclosures W
 def run(n_days: int, volume: int) -> dict:
     days = sessions(n_days)
     with scratch_postgres() as url, tempfile.TemporaryDirectory(prefix="dart_fg_bench_") as home:
-        from dart_assets.simulator.server import SimulatorConfig, run_simulator
+        from simulators.server import SimulatorConfig, run_simulator
 
         with run_simulator(SimulatorConfig(daily_volume=volume, seed=42)) as sim:
             os.environ.update(
@@ -59,11 +59,11 @@ def run(n_days: int, volume: int) -> dict:
             os.environ.pop("DART_API_KEYS", None)
             import dagster as dg
 
-            from dart_assets.dart.major_events import endpoint_for_title
-            from dart_assets.ingestion.defs import defs
-            from dart_assets.ingestion.disclosures import disclosures
-            from dart_assets.ingestion.major_events import major_events
-            from dart_assets.settings import get_settings
+            from dart_assets.sources.dart.major_events import endpoint_for_title
+            from dart_assets.sources.defs import defs
+            from dart_assets.sources.dart.assets.disclosures import disclosures
+            from dart_assets.sources.dart.assets.major_events import major_events
+            from dart_assets.core.settings import get_settings
 
             get_settings.cache_clear()
             started = time.perf_counter()

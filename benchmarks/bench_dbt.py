@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from benchmarks.classification_report import dbt_or_fail, write_subsection
 from benchmarks.common import measured_on, scratch_postgres, table
 from benchmarks.replay_market_history import fill
-from dart_assets.transform import samples
+from tests.support import samples
 from dart_assets.transform.project import DAILY_SELECT, build_args, window_vars
 
 DAY = date(2026, 3, 23)  # a Monday inside the real market history

@@ -63,8 +63,8 @@ REPO = Path(__file__).resolve().parents[1]
 CHILD = """
 import sys
 import dagster as dg
-from dart_assets.ingestion.defs import defs
-from dart_assets.ingestion.disclosures import disclosures
+from dart_assets.sources.defs import defs
+from dart_assets.sources.dart.assets.disclosures import disclosures
 with dg.DagsterInstance.get() as instance:
     result = dg.materialize([disclosures], instance=instance, resources=defs.resources,
                             tags={"dagster/asset_partition_range_start": sys.argv[1],
@@ -110,8 +110,8 @@ def _new_database(server_url: str, name: str) -> str:
 @contextmanager
 def plant(server_url: str, name: str, volume: int, rps: float, **faults) -> Iterator[tuple[object, str]]:
     """(simulator handle, database URL) with the environment pointing at both."""
-    from dart_assets.settings import get_settings
-    from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
+    from dart_assets.core.settings import get_settings
+    from simulators.server import Faults, SimulatorConfig, run_simulator
 
     url = _new_database(server_url, f"faults_{name}")
     with tempfile.TemporaryDirectory(prefix=f"dart_fg_faults_{name}_") as home:
@@ -152,8 +152,8 @@ def materialize_here(instance, dart_resource=None) -> Run:
     """The asset for the range as one run in this process (the step retry policy applies)."""
     import dagster as dg
 
-    from dart_assets.ingestion.defs import defs
-    from dart_assets.ingestion.disclosures import disclosures
+    from dart_assets.sources.defs import defs
+    from dart_assets.sources.dart.assets.disclosures import disclosures
 
     resources = dict(defs.resources)
     if dart_resource is not None:
@@ -174,16 +174,16 @@ def start_child() -> subprocess.Popen:
 
 def play_sensors(engine: sa.Engine, runs: list[Run]) -> None:
     """One tick of the alert sensors that concern a load, in the order the daemon could run them."""
-    from dart_assets.automation.alerts import deliver_outbox, load_channels, reconcile, utc_now
-    from dart_assets.automation.config import runtime_thresholds
-    from dart_assets.automation.sensors import (
+    from dart_assets.alerting.alerts import deliver_outbox, load_channels, reconcile, utc_now
+    from dart_assets.alerting.config import runtime_thresholds
+    from dart_assets.alerting.sensors import (
         breaker_findings,
         completeness_findings,
         handle_run_failure,
         handle_run_success,
         quota_findings,
     )
-    from dart_assets.settings import get_settings
+    from dart_assets.core.settings import get_settings
 
     channels = load_channels()
     for r in runs:
@@ -210,9 +210,9 @@ def _run_label(r: Run) -> str:
 
 def short_timeout_dart(timeout_s: float):
     """The product's DartResource with a shorter client timeout (30 s by default, not configurable)."""
-    from dart_assets.dart.breaker import CircuitBreaker
-    from dart_assets.dart.client import DartClient
-    from dart_assets.ingestion.resources import DartResource
+    from dart_assets.sources.http.breaker import CircuitBreaker
+    from dart_assets.sources.dart.client import DartClient
+    from dart_assets.sources.resources import DartResource
 
     class ShortTimeoutDart(DartResource):
         @contextmanager
@@ -356,7 +356,7 @@ def scenarios() -> list[Scenario]:
 
 
 def expected_rcept_nos(sim, volume: int) -> set[str]:
-    from dart_assets.simulator import dataset
+    from simulators import dataset
 
     expected = {f.rcept_no for day in days() for f in dataset.filings_for_date(day, SEED, volume)}
     injected = sim._simulator._injected  # what the drift fault added (private: the benchmark's view of DART)

@@ -26,8 +26,8 @@ import sqlalchemy as sa
 
 from benchmarks.bench_backfill import simulator
 from benchmarks.common import RESULTS, measured_on, scratch_postgres, table, write_section
-from dart_assets.automation.calendar import previous_session, xkrx
-from dart_assets.dart.quota import seoul_today
+from dart_assets.core.calendar import previous_session, xkrx
+from dart_assets.sources.http.quota import seoul_today
 
 KEY = "benchMarketKey000000"
 DEFAULT_RPS = 5.0  # DART_FG_MARKET_REQUESTS_PER_SECOND's default
@@ -48,9 +48,9 @@ def run(first: str, last: str, rps: float) -> dict:
         )
         import dagster as dg
 
-        from dart_assets.ingestion.defs import defs
-        from dart_assets.ingestion.market import MARKET_ASSETS
-        from dart_assets.settings import get_settings
+        from dart_assets.sources.defs import defs
+        from dart_assets.sources.market.assets import MARKET_ASSETS
+        from dart_assets.core.settings import get_settings
 
         get_settings.cache_clear()
         budget = get_settings().market_daily_call_budget

@@ -1,6 +1,6 @@
 """Classification coverage and score distribution of the dbt taxonomy on every recorded real filing.
 
-`python -m benchmarks.classification_report`: loads the real filings of dart_assets/simulator/data
+`python -m benchmarks.classification_report`: loads the real filings of simulators/data
 into a scratch PostgreSQL, runs the dbt models up to disclosure_impact_scores, and prints the
 share classified (goal >= 97%), the count per event type, the titles left unclassified and the
 distribution of impact scores. Writes the "dbt" section of benchmarks/RESULTS.md unless --no-write.
@@ -20,8 +20,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks.common import RESULTS, measured_on, scratch_postgres, table
-from dart_assets.transform import samples
-from dart_assets.transform.project import build_args, run_dbt
+from tests.support import samples
+from dart_assets.transform.project import build_args
+from tests.support.dbt import run_dbt
 
 SECTION = "dbt"
 
@@ -85,7 +86,7 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
     share = classified / total
     lines = [
         f"`python -m benchmarks.classification_report`: {n_loaded:,} recorded real filings (every file of "
-        "dart_assets/simulator/data with titles: 110 large caps 2025-03..2026-03, all 502 filings of 2022-01-03, "
+        "simulators/data with titles: 110 large caps 2025-03..2026-03, all 502 filings of 2022-01-03, "
         "와이지-원 2016-2025, DartNotice titles, the watch-list sample) through dbt up to "
         f"disclosure_impact_scores. {measured_on()}",
         "",

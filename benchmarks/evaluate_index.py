@@ -1,7 +1,7 @@
 """Does the disclosure component help the Fear & Greed index? Evidence, with block-bootstrap CIs.
 
 `python -m benchmarks.evaluate_index` builds a scratch PostgreSQL with the **real** recorded
-filings (`dart_assets/simulator/data/list_rows_2025-03-20_2026-03-20_110corps.csv`, 110 large
+filings (`simulators/data/list_rows_2025-03-20_2026-03-20_110corps.csv`, 110 large
 caps) and the **real** market history (2020-01-02..2026-05-15, filled into market_raw by
 `benchmarks.replay_market_history.fill`), runs one `dbt build`, reads the index's component
 scores and the disclosure quality from `dart_marts`, and writes `docs/evaluation.md` with its
@@ -274,7 +274,7 @@ def classify_filings(rows: Sequence[tuple[str, str, str, date]], sim_seed: int =
 
     Recorded: the simulator's recorded real rows. Generated: identical to a filing the simulator
     serves for that day with `sim_seed` (its default daily volume) that is not recorded."""
-    from dart_assets.simulator import dataset, recorded
+    from simulators import dataset, recorded
 
     real = {r.rcept_no: (r.corp_code, r.report_nm) for rs in recorded.real_rows_by_day().values() for r in rs}
     counts = [0, 0, 0]
@@ -293,7 +293,7 @@ def classify_filings(rows: Sequence[tuple[str, str, str, date]], sim_seed: int =
 
 def generated_market_sessions(closes: dict[date, float], sim_seed: int = 42) -> int:
     """Sessions after the real history whose KOSPI close is the simulator's generated one."""
-    from dart_assets.simulator.market import history
+    from simulators.market import history
 
     n = 0
     for day, close in closes.items():
@@ -332,8 +332,8 @@ def real_warehouse(log: Callable[[str], None] = print) -> Iterator[str]:
 
     from benchmarks.common import scratch_postgres
     from benchmarks.replay_market_history import fill
-    from dart_assets.transform import samples
-    from dart_assets.transform.project import run_dbt
+    from tests.support import samples
+    from tests.support.dbt import run_dbt
 
     with scratch_postgres() as url:
         engine = sa.create_engine(url)
@@ -843,7 +843,7 @@ def context_lines(res: Results) -> list[str]:
 
 
 REAL_SOURCE = (
-    "a scratch PostgreSQL with the recorded real filings (`dart_assets/simulator/data/list_rows_2025-03-20_2026-03-20_110corps.csv`) "
+    "a scratch PostgreSQL with the recorded real filings (`simulators/data/list_rows_2025-03-20_2026-03-20_110corps.csv`) "
     f"and the real market history {MARKET_HISTORY[0]}..{MARKET_HISTORY[1]} (the market simulator's history, filled by "
     "`benchmarks.replay_market_history.fill`), one `dbt build`"
 )
@@ -916,7 +916,7 @@ def report_text(
         f"mean block, that is only about {res.n // int(res.block)} independent blocks: intervals are wide, and a "
         "correlation with 20-session returns mostly reflects a few swings.",
         "- **Not the market's filings.** The recorded filings cover 110 large caps only, and were keyword-filtered and "
-        "first-page-only by their collector (see `dart_assets/simulator/data/README.md`): the disclosure component here is "
+        "first-page-only by their collector (see `simulators/data/README.md`): the disclosure component here is "
         "built from a biased subset of a few per day, not from the ~500 filings DART lists on a business day. A null result "
         "does not show that a complete feed would not help; a positive one would not show that it generalises.",
         "- **In-sample.** Scores, weights and the sweep are evaluated on the same year; choosing the best of ten weights "

@@ -1,7 +1,7 @@
 """The market_raw path against the retired seed path: the simulator's history through dbt.
 
 `python -m benchmarks.replay_market_history`: a scratch PostgreSQL gets market_raw filled from
-the market simulator's history (`dart_assets.simulator.market.history`: the KRX OutBlock_1 rows
+the market simulator's history (`simulators.market.history`: the KRX OutBlock_1 rows
 of the five endpoints per session and the ECOS rows of the four 817Y002 items) for
 2020-01-02..2026-05-15, with no disclosures, then one full `dbt build`. The simulator reproduces
 the retired market seeds under the definitions of the staging models, so
@@ -42,10 +42,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks.common import measured_on, scratch_postgres, table, write_section
-from dart_assets.ecos.client import ITEMS as ECOS_ITEMS
-from dart_assets.ingestion.market import KRX_TABLES
-from dart_assets.market.tables import BOND_YIELDS, RawTable, source_fields
-from dart_assets.transform.project import DAILY_SELECT, build_args, run_dbt, window_vars
+from dart_assets.sources.ecos.client import ITEMS as ECOS_ITEMS
+from dart_assets.sources.market.assets import KRX_TABLES
+from dart_assets.sources.market.tables import BOND_YIELDS, RawTable, source_fields
+from dart_assets.transform.project import DAILY_SELECT, build_args, window_vars
+from tests.support.dbt import run_dbt
 
 SEED_PATH = Path(__file__).with_name("data") / "seed_path_index.csv.gz"
 COMPONENTS = ("momentum", "strength", "breadth", "put_call", "volatility", "safe_haven", "junk_bond")
@@ -93,7 +94,7 @@ def _copy(engine: sa.Engine, tbl: RawTable, rows: Iterable[dict[str, str]], run_
 
 def fill(engine: sa.Engine, start: date, end: date) -> dict[str, object]:
     """market_raw from the simulator's history, [start, end]; rows per table and seconds."""
-    from dart_assets.simulator.market import history
+    from simulators.market import history
 
     started = time.perf_counter()
     days = [d for d in history.sessions(end) if d >= start]
@@ -380,7 +381,7 @@ def next_session(engine: sa.Engine, url: str, end: date, target: Path) -> dict[s
     """The daily step on top of the history: the session after `end` loaded, then the dbt part of
     the morning `market_daily` run (every model not tagged daily) and of the evening `dart_daily`
     run (the daily models for that day's window), timed as the product runs them."""
-    from dart_assets.simulator.market import history
+    from simulators.market import history
 
     day = next(d for d in history.sessions(end + timedelta(days=14)) if d > end)
     fill(engine, day, day)

@@ -10,14 +10,14 @@ import argparse
 import importlib
 import sys
 
-from dart_assets.logs import configure_logging
-from dart_assets.settings import SettingsError
+from dart_assets.core.logs import configure_logging
+from dart_assets.core.settings import SettingsError
 
 COMMAND_MODULES = (
     "dart_assets.warehouse.commands",
-    "dart_assets.dart.commands",
-    "dart_assets.simulator.commands",
-    "dart_assets.automation.commands",
+    "dart_assets.sources.dart.commands",
+    "simulators.commands",
+    "dart_assets.ops.commands",
     "dart_assets.api.commands",
 )
 

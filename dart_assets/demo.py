@@ -25,9 +25,9 @@ import dagster as dg
 import sqlalchemy as sa
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from dart_assets.automation.calendar import previous_session, xkrx
-from dart_assets.dart.quota import seoul_today
-from dart_assets.settings import DEFAULT_ECOS_BASE_URL, DEFAULT_KRX_BASE_URL, get_settings
+from dart_assets.core.calendar import previous_session, xkrx
+from dart_assets.sources.http.quota import seoul_today
+from dart_assets.core.settings import DEFAULT_ECOS_BASE_URL, DEFAULT_KRX_BASE_URL, get_settings
 from dart_assets.warehouse.db import get_engine
 
 DEMO_KEY = "0" * 40  # accepted by the simulator only
@@ -89,7 +89,7 @@ def data_sources() -> Iterator[str]:
     if real_dart and real_market:
         yield "OpenDART, KRX Open API and ECOS (your keys)"
         return
-    from dart_assets.simulator.server import SimulatorConfig, run_simulator
+    from simulators.server import SimulatorConfig, run_simulator
 
     with run_simulator(SimulatorConfig()) as sim:
         served = []

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.settings import get_settings
-from dart_assets.simulator.server import SimulatorConfig, SimulatorHandle, run_simulator
+from dart_assets.core.settings import get_settings
+from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 from dart_assets.warehouse.embedded import to_sqlalchemy_url
 from dart_assets.warehouse.migrate import upgrade
 

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from dart_assets.api import SCOPES
-from dart_assets.automation.audit import add_actor_argument
+from dart_assets.warehouse.audit import add_actor_argument
 
 # The handlers import what they use: every `dart-fg` command builds this parser, and the
 # database stack (SQLAlchemy, Alembic) would add ~0.3 s to each of them.
@@ -16,7 +16,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dart_assets.api.app import create_app
-    from dart_assets.logs import uvicorn_log_config
+    from dart_assets.core.logs import uvicorn_log_config
     from dart_assets.warehouse.migrate import upgrade
 
     upgrade()

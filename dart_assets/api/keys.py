@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 import sqlalchemy as sa
 
 from dart_assets.api import SCOPES
-from dart_assets.automation.audit import record_action
+from dart_assets.warehouse.audit import record_action
 
 # Lookups are cached so a request costs no extra query; revocation takes effect within the TTL.
 # The caches are bounded in time and size, and unknown keys have their own cache, so a flood of

@@ -30,7 +30,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dart_assets.api.errors import ApiError
-from dart_assets.automation.metrics import WarehouseCollector
+from dart_assets.ops.metrics import WarehouseCollector
 
 METRICS_PATH = "/metrics"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

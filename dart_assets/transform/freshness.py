@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY, MAJOR_EVENTS_KEY
+from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY, MAJOR_EVENTS_KEY
 from dart_assets.transform.profile import apply_dbt_env
 from dart_assets.transform.project import DBT_POOL
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 import sqlalchemy as sa
 
-from dart_assets.settings import Settings, get_settings
+from dart_assets.core.settings import Settings, get_settings
 from dart_assets.warehouse.embedded import ensure_embedded_server, to_sqlalchemy_url
 
 

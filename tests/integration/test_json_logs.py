@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
+from simulators.server import Faults, SimulatorConfig, run_simulator
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +38,7 @@ def test_dart_fg_logs_json_lines_without_the_key(dart_env: Path, db_url: str) ->
         )
     assert done.returncode == 0, done.stderr[-2000:]
     records = _json_lines(done.stderr)
-    retries = [r for r in records if r["logger"] == "dart_assets.dart.client" and "retrying" in r["message"]]
+    retries = [r for r in records if r["logger"] == "dart_assets.sources.dart.client" and "retrying" in r["message"]]
     assert retries and all(r["level"] == "WARNING" and r["ts"] for r in retries), done.stderr[-2000:]
     assert all(set(r) >= {"ts", "level", "logger", "message"} for r in records)
     assert SECRET not in done.stdout + done.stderr
@@ -50,7 +50,7 @@ HANDLER_CONFIG = {
         # managed loggers' level comes from whatever configured logging before, and a full-suite
         # run once dropped them
         "python_log_level": "DEBUG",
-        "dagster_handler_config": {"handlers": {"json": {"class": "dart_assets.logs.JsonLinesHandler"}}},
+        "dagster_handler_config": {"handlers": {"json": {"class": "dart_assets.core.logs.JsonLinesHandler"}}},
     }
 }
 

@@ -25,13 +25,13 @@ from aiosmtpd.smtp import AuthResult
 from dagster._core.events import DagsterEventType
 from dagster._serdes import serialize_value
 
-from dart_assets.automation.sensors import alert_outbox, breaker_alerts, run_failure_alerts
+from dart_assets.alerting.sensors import alert_outbox, breaker_alerts, run_failure_alerts
 from dart_assets.cli import main as dart_fg
-from dart_assets.ingestion.defs import defs
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY
-from dart_assets.logs import JsonFormatter
-from dart_assets.settings import get_settings
-from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
+from dart_assets.sources.defs import defs
+from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY
+from dart_assets.core.logs import JsonFormatter
+from dart_assets.core.settings import get_settings
+from simulators.server import Faults, SimulatorConfig, run_simulator
 
 SECRET = "Zq9XsEcReT" * 4  # 40 alphanumerics, easy to spot in any text
 SLACK_TOKEN = "T0SLACKSEKRIT/B0SLACKSEKRIT/xoxbSlackHookToken77"

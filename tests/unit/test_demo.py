@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dart_assets.automation.calendar import xkrx
+from dart_assets.core.calendar import xkrx
 from dart_assets.demo import MARKET_SESSIONS, demo_windows, describe_reading, latest_deadline_week
 
 

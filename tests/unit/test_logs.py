@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dart_assets.logs import JsonFormatter, configure_logging, log_format, uvicorn_log_config
-from dart_assets.settings import get_settings
+from dart_assets.core.logs import JsonFormatter, configure_logging, log_format, uvicorn_log_config
+from dart_assets.core.settings import get_settings
 
 DART_KEY = "LogsDartKeyX" * 3 + "Zz09"  # 40 alphanumerics
 KRX_KEY = "krxLogsSecretKey42"
@@ -80,4 +80,4 @@ def test_configure_logging_switches_only_in_json_mode(monkeypatch: pytest.Monkey
     assert len(lines) == 1
     assert json.loads(lines[0])["message"] == "loaded 3 rows for key ***"
     config = uvicorn_log_config()
-    assert config and config["formatters"]["json"]["()"] == "dart_assets.logs.JsonFormatter"
+    assert config and config["formatters"]["json"]["()"] == "dart_assets.core.logs.JsonFormatter"

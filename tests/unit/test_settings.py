@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dart_assets.settings import DEFAULT_BASE_URL, SettingsError, load_settings
+from dart_assets.core.settings import DEFAULT_BASE_URL, SettingsError, load_settings
 
 
 def test_defaults_without_environment() -> None:

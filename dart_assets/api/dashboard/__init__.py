@@ -114,7 +114,7 @@ def collect(conn: sa.Connection, today: date) -> dict[str, Any]:
 
 
 def _budgets() -> dict[str, int | None]:
-    from dart_assets.settings import SettingsError, get_settings
+    from dart_assets.core.settings import SettingsError, get_settings
 
     try:
         settings = get_settings()

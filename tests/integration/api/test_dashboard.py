@@ -26,13 +26,13 @@ from fastapi.testclient import TestClient
 
 from dart_assets.api.app import create_app
 from dart_assets.api.dashboard import page
-from dart_assets.automation.alerts import Finding, raise_incident
-from dart_assets.automation.channels import LogChannel
-from dart_assets.settings import get_settings
-from dart_assets.transform import samples
-from dart_assets.transform.project import run_dbt
+from dart_assets.alerting.alerts import Finding, raise_incident
+from dart_assets.alerting.channels import LogChannel
+from dart_assets.core.settings import get_settings
+from tests.support import samples
+from tests.support.dbt import run_dbt
 from dart_assets.warehouse.migrate import upgrade
-from tests.integration.transform.market_rows import fill_market_raw
+from tests.support.market_rows import fill_market_raw
 
 pytestmark = pytest.mark.integration
 

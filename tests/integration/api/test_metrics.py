@@ -17,16 +17,16 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from dart_assets.api.app import create_app
-from dart_assets.automation.alerts import Finding, raise_incident
-from dart_assets.automation.channels import LogChannel
+from dart_assets.alerting.alerts import Finding, raise_incident
+from dart_assets.alerting.channels import LogChannel
 from dart_assets.cli import main as dart_fg
-from dart_assets.dart.breaker import CircuitBreaker
-from dart_assets.dart.client import DartClient
-from dart_assets.dart.paging import DISCLOSURE_FIELDS
-from dart_assets.dart.redaction import key_id
-from dart_assets.krx.client import KrxClient
+from dart_assets.sources.http.breaker import CircuitBreaker
+from dart_assets.sources.dart.client import DartClient
+from dart_assets.sources.dart.paging import DISCLOSURE_FIELDS
+from dart_assets.core.redaction import key_id
+from dart_assets.sources.krx.client import KrxClient
 from dart_assets.validation.quarantine import Quarantined
-from dart_assets.warehouse.loaders import PartitionStats, load_disclosures
+from dart_assets.sources.loaders import PartitionStats, load_disclosures
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +61,7 @@ def client(dart_env: Path, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("KRX_API_KEY", KRX_KEY)
     monkeypatch.delenv("DART_FG_METRICS_TOKEN", raising=False)
     monkeypatch.delenv("DART_FG_METRICS", raising=False)
-    from dart_assets.settings import get_settings
+    from dart_assets.core.settings import get_settings
 
     get_settings.cache_clear()
     with TestClient(create_app(engine=engine)) as test_client:

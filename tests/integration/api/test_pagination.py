@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from dart_assets.api import queries
 from dart_assets.api.app import create_app
-from dart_assets.transform.project import run_dbt
+from tests.support.dbt import run_dbt
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 from aiosmtpd.controller import Controller
 
-from dart_assets.settings import get_settings
+from dart_assets.core.settings import get_settings
 
 
 @dataclass
@@ -93,7 +93,7 @@ class AlertSinks:
     def statuses(self, incident_key: str) -> dict[str, list[str]]:
         """What each channel received for one incident ("open"/"resolved"), in order, once the
         alert_outbox sensor has delivered what is due."""
-        from dart_assets.automation.sensors import alert_outbox
+        from dart_assets.alerting.sensors import alert_outbox
 
         alert_outbox(dg.build_sensor_context())
         return {

@@ -3,7 +3,7 @@ fails, loaded without with_automation's check because these tests break the conf
 
 import dagster as dg
 
-from dart_assets.automation.sensors import alert_outbox, breaker_alerts, quota_alerts
+from dart_assets.alerting.sensors import alert_outbox, breaker_alerts, quota_alerts
 
 
 @dg.sensor(name="always_fails", minimum_interval_seconds=1, default_status=dg.DefaultSensorStatus.RUNNING)

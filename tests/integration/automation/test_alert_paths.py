@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
-from dart_assets.automation import sensors
-from dart_assets.automation.dead_letters import list_dead_letters
-from dart_assets.automation.schedules import seoul_date
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS
+from dart_assets.alerting import sensors
+from dart_assets.recovery.dead_letters import list_dead_letters
+from dart_assets.scheduling.schedules import seoul_date
+from dart_assets.core.partitions import DAILY_PARTITIONS
 
 pytestmark = pytest.mark.integration
 PARTITION = "2026-11-20"
@@ -48,7 +48,7 @@ def _clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
 
 
 def test_failing_run_one_alert_one_recovery_and_a_dead_letter(alert_env, engine) -> None:
-    from dart_assets.settings import get_settings
+    from dart_assets.core.settings import get_settings
 
     key = get_settings().api_keys[0]
     broken = {"yes": True}
@@ -211,7 +211,7 @@ def test_incomplete_partitions_one_alert_per_asset_one_recovery(alert_env, engin
 
 
 def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, engine, monkeypatch) -> None:
-    from dart_assets.settings import get_settings
+    from dart_assets.core.settings import get_settings
 
     incident = "completeness:dart_raw/disclosures"
     with engine.begin() as conn:
@@ -242,7 +242,7 @@ def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, en
 
 
 def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert_env, engine) -> None:
-    from dart_assets.automation.alerts import load_channels
+    from dart_assets.alerting.alerts import load_channels
     from dart_assets.cli import main
 
     channels = load_channels()

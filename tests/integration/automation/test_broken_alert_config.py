@@ -20,11 +20,11 @@ from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
 from dagster._daemon.sensor import execute_sensor_iteration
 
-from dart_assets.automation.alerts import Finding, raise_incident
-from dart_assets.automation.channels import LogChannel, SlackWebhook
-from dart_assets.automation.sensors import alert_outbox
+from dart_assets.alerting.alerts import Finding, raise_incident
+from dart_assets.alerting.channels import LogChannel, SlackWebhook
+from dart_assets.alerting.sensors import alert_outbox
 from dart_assets.cli import main
-from dart_assets.dart.breaker import CircuitBreaker
+from dart_assets.sources.http.breaker import CircuitBreaker
 
 pytestmark = pytest.mark.integration
 LOCATION = Path(__file__).with_name("sensor_location.py")

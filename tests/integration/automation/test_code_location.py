@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dart_assets.automation.schedules import (
+from dart_assets.scheduling.schedules import (
     PIPELINE_JOBS,
     SCHEDULED_JOBS,
     dart_daily_catchup,

@@ -8,14 +8,15 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.automation import dead_letters, sensors
-from dart_assets.automation.alerts import utc_now
-from dart_assets.automation.config import load_ops_config
-from dart_assets.automation.schedules import seoul_date
+from dart_assets.alerting import sensors
+from dart_assets.recovery import dead_letters
+from dart_assets.alerting.alerts import utc_now
+from dart_assets.alerting.config import load_ops_config
+from dart_assets.scheduling.schedules import seoul_date
 from dart_assets.cli import main
-from dart_assets.dart.breaker import CircuitBreaker
-from dart_assets.dart.redaction import key_id
-from dart_assets.settings import get_settings
+from dart_assets.sources.http.breaker import CircuitBreaker
+from dart_assets.core.redaction import key_id
+from dart_assets.core.settings import get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -134,7 +135,7 @@ def test_backfills_launched_in_dagster_are_audited_once(dart_env, engine) -> Non
 
     from dagster._core.execution.backfill import PartitionBackfill
 
-    from dart_assets.ingestion.partitions import DAILY_PARTITIONS
+    from dart_assets.core.partitions import DAILY_PARTITIONS
 
     @dg.asset(key=["dart_raw", "disclosures"], partitions_def=DAILY_PARTITIONS)
     def disclosures() -> None: ...
@@ -224,8 +225,8 @@ class _Inbox:
 
 
 def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dart_env, engine) -> None:
-    from dart_assets.automation.alerts import deliver_outbox, reconcile
-    from dart_assets.automation.state import BREAKER_NAME
+    from dart_assets.alerting.alerts import deliver_outbox, reconcile
+    from dart_assets.ops.state import BREAKER_NAME
 
     inbox = _Inbox()
     breaker = CircuitBreaker(engine, name=BREAKER_NAME, failure_threshold=3)
@@ -262,7 +263,7 @@ class _Stuck(_Inbox):
 
 
 def test_the_alert_is_committed_with_its_incident_and_sent_outside_it(dart_env, engine) -> None:
-    from dart_assets.automation.alerts import Finding, deliver_outbox, raise_incident
+    from dart_assets.alerting.alerts import Finding, deliver_outbox, raise_incident
 
     inbox = _Inbox()
     assert raise_incident(engine, [inbox], "k1", "quota", Finding("quota used"))
@@ -275,7 +276,7 @@ def test_the_alert_is_committed_with_its_incident_and_sent_outside_it(dart_env, 
 
 
 def test_a_reopened_incident_never_sends_its_stale_recovery(dart_env, engine) -> None:
-    from dart_assets.automation.alerts import Finding, clear_incident, deliver_outbox, raise_incident
+    from dart_assets.alerting.alerts import Finding, clear_incident, deliver_outbox, raise_incident
 
     inbox = _Inbox()
     raise_incident(engine, [inbox], "k1", "quota", Finding("quota used"))
@@ -289,7 +290,7 @@ def test_a_reopened_incident_never_sends_its_stale_recovery(dart_env, engine) ->
 def test_unreachable_channels_cannot_stall_delivery_past_its_budget(dart_env, engine) -> None:
     import time
 
-    from dart_assets.automation.alerts import Finding, deliver_outbox, raise_incident
+    from dart_assets.alerting.alerts import Finding, deliver_outbox, raise_incident
 
     stuck, inbox = _Stuck("slack", 0.4), _Inbox()
     for n in range(5):

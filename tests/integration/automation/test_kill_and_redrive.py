@@ -24,10 +24,11 @@ import pytest
 import sqlalchemy as sa
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
-from dart_assets.automation import dead_letters, sensors
-from dart_assets.automation.config import load_ops_config
-from dart_assets.settings import get_settings
-from dart_assets.simulator.server import Faults, SimulatorConfig, run_simulator
+from dart_assets.alerting import sensors
+from dart_assets.recovery import dead_letters
+from dart_assets.alerting.config import load_ops_config
+from dart_assets.core.settings import get_settings
+from simulators.server import Faults, SimulatorConfig, run_simulator
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 REPO = Path(__file__).resolve().parents[3]
@@ -40,8 +41,8 @@ JOB = "dart_daily"
 WORKER = """
 import sys
 import dagster as dg
-from dart_assets.ingestion.defs import ASSET_CHECKS, defs
-from dart_assets.ingestion.partitions import DISCLOSURES_KEY
+from dart_assets.sources.defs import ASSET_CHECKS, defs
+from dart_assets.core.partitions import DISCLOSURES_KEY
 
 job = dg.define_asset_job(
     "dart_daily", selection=dg.AssetSelection.assets(DISCLOSURES_KEY), executor_def=dg.in_process_executor

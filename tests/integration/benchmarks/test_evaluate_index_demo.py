@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from benchmarks import evaluate_index as ev
 from benchmarks.replay_market_history import fill
-from dart_assets.simulator import dataset
-from dart_assets.transform import samples
-from dart_assets.transform.project import run_dbt
+from simulators import dataset
+from tests.support import samples
+from tests.support.dbt import run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def test_demo_warehouse_report_claims_nothing(db_url: str, tmp_path: Path) -> No
     p = ev.provenance(engine)
     engine.dispose()
     assert (p.filings, p.recorded, p.generated, p.unverified) == (90, 10, 80, 0)
-    from dart_assets.simulator.market import history
+    from simulators.market import history
 
     sessions = [d for d in history.sessions(date(2026, 5, 29)) if d >= date(2026, 5, 11)]
     after = [d for d in sessions if d > history.SEED_END]

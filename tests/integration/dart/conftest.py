@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from dart_assets.dart import DartClient
-from dart_assets.simulator.server import Faults, SimulatorConfig, SimulatorHandle, run_simulator
+from dart_assets.sources.dart import DartClient
+from simulators.server import Faults, SimulatorConfig, SimulatorHandle, run_simulator
 
 KEY = "S3cr3tK3y" * 4 + "Abcd"  # 40 alphanumerics, unmistakable if it leaks
 OTHER_KEY = "0therK3y" * 5

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.dart import CircuitBreaker, errors
-from dart_assets.dart.quota import PostgresQuota, seoul_today
-from dart_assets.dart.redaction import key_id
+from dart_assets.sources.dart import CircuitBreaker, errors
+from dart_assets.sources.http.quota import PostgresQuota, seoul_today
+from dart_assets.core.redaction import key_id
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.cli import main
-from dart_assets.dart import LIST_FIELDS
-from dart_assets.settings import get_settings
+from dart_assets.sources.dart import LIST_FIELDS
+from dart_assets.core.settings import get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -89,7 +89,7 @@ def test_wrong_key_and_quota_are_clear_errors_without_traceback(env, sim, keys, 
 
 
 def test_list_goes_through_the_shared_breaker(env, dart_env, db_url, sim, keys, capsys):
-    from dart_assets.dart.breaker import CircuitBreaker
+    from dart_assets.sources.http.breaker import CircuitBreaker
 
     env.setenv("DART_API_KEY", keys.KEY)
     get_settings.cache_clear()

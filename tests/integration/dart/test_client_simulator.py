@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dart_assets import simulator
-from dart_assets.dart import LIST_FIELDS, errors
+from dart_assets.sources.dart import LIST_FIELDS, errors
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.dart.ratelimit import SharedIntervalLimiter
+from dart_assets.sources.http.ratelimit import SharedIntervalLimiter
 
 pytestmark = pytest.mark.integration
 

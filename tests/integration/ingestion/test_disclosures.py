@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.dart.client import DartClient
-from dart_assets.ingestion.partitions import DISCLOSURES_KEY
-from dart_assets.settings import get_settings
+from dart_assets.sources.dart.client import DartClient
+from dart_assets.core.partitions import DISCLOSURES_KEY
+from dart_assets.core.settings import get_settings
 
 pytestmark = pytest.mark.integration
 
@@ -217,7 +217,7 @@ def test_completeness_check_catches_rows_lost_after_the_load(materialize, engine
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM dart_raw.disclosures WHERE rcept_no = (SELECT min(rcept_no) FROM dart_raw.disclosures)"))
     # Re-checking alone (the asset re-loads, so simulate the check over the damaged table directly).
-    from dart_assets.validation.checks import completeness
+    from dart_assets.sources.dart.checks import completeness
 
     with engine.connect() as conn:
         recorded, gaps = completeness(conn, DISCLOSURES_KEY.to_user_string(), DAY, DAY)
@@ -225,7 +225,7 @@ def test_completeness_check_catches_rows_lost_after_the_load(materialize, engine
 
 
 def test_a_step_retry_resumes_after_the_partitions_its_run_committed(materialize, engine) -> None:
-    from dart_assets.ingestion.runs import loaded_by_run
+    from dart_assets.sources.runs import loaded_by_run
 
     run = materialize(DISCLOSURES_KEY, DAY, "2025-07-22")
     keys = [DAY, "2025-07-22", "2025-07-23"]

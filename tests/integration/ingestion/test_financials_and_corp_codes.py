@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.ingestion.financials import reports_to_fetch
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.sources.dart.assets.financials import reports_to_fetch
+from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.ingestion.partitions import DISCLOSURES_KEY
+from dart_assets.core.partitions import DISCLOSURES_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 STALLING_RUN = """
 import sys, time
 import dagster as dg
-from dart_assets.warehouse import loaders
+from dart_assets.sources import loaders
 
 upsert_done = loaders.replace_quarantine
 
@@ -30,8 +30,8 @@ def stall(*args, **kwargs):
     return count
 
 loaders.replace_quarantine = stall
-from dart_assets.ingestion.defs import defs
-from dart_assets.ingestion.disclosures import disclosures
+from dart_assets.sources.defs import defs
+from dart_assets.sources.dart.assets.disclosures import disclosures
 dg.materialize([disclosures], partition_key=sys.argv[1], resources=defs.resources)
 """
 

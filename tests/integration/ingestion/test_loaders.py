@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.validation.quarantine import Quarantined
-from dart_assets.validation.schemas import disclosures_frame, financial_accounts_frame
-from dart_assets.warehouse.loaders import PartitionStats, load_disclosures, load_financial_accounts
+from dart_assets.sources.dart.schemas import disclosures_frame, financial_accounts_frame
+from dart_assets.sources.loaders import PartitionStats, load_disclosures, load_financial_accounts
 
 pytestmark = pytest.mark.integration
 
@@ -84,9 +84,9 @@ def test_financial_amounts_are_exact_numerics(engine) -> None:
     ],
 )
 def test_values_the_database_cannot_store_are_quarantined_and_the_partition_loads(engine, tmp_path, overrides, reason) -> None:
-    from dart_assets.ingestion.archive import write_jsonl_gz
+    from dart_assets.sources.archive import write_jsonl_gz
     from dart_assets.validation.quarantine import split_valid
-    from dart_assets.validation.schemas import disclosure_schema
+    from dart_assets.sources.dart.schemas import disclosure_schema
     from datetime import date
     import gzip
     import json
@@ -108,7 +108,7 @@ def test_values_the_database_cannot_store_are_quarantined_and_the_partition_load
 def test_two_loads_of_one_partition_run_one_after_the_other(engine) -> None:
     import threading
 
-    from dart_assets.warehouse.loaders import lock_partition
+    from dart_assets.sources.loaders import lock_partition
 
     bad = Quarantined(0, "20250721000009", "corp_cls: isin (value 'X')", {"rcept_no": "20250721000009"})
     done = threading.Event()

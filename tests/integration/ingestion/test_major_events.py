@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.dart.major_events import ENDPOINTS, endpoint_for_title
-from dart_assets.ingestion.major_events import plan_requests
-from dart_assets.ingestion.partitions import DISCLOSURES_KEY, MAJOR_EVENTS_KEY
+from dart_assets.sources.dart.major_events import ENDPOINTS, endpoint_for_title
+from dart_assets.sources.dart.assets.major_events import plan_requests
+from dart_assets.core.partitions import DISCLOSURES_KEY, MAJOR_EVENTS_KEY
 
 pytestmark = pytest.mark.integration
 
-TESTDATA = Path(__file__).parents[3] / "dart_assets/simulator/data/responses/material/testdata"
+TESTDATA = Path(__file__).parents[3] / "simulators/data/responses/material/testdata"
 RECORDED = sorted(p.stem for p in TESTDATA.glob("*.json"))
 STEM = {e.name: e.stems[0] for e in ENDPOINTS}
 DAY = "2025-07-21"  # a Monday; at 150 filings a day it holds about a dozen material events

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.ingestion.market import KRX_TABLES, load_krx_session, market_key, missing_session_error
-from dart_assets.krx.client import KOSPI_INDEX as KOSPI_ENDPOINT
-from dart_assets.market import errors
-from dart_assets.market.tables import BOND_YIELDS, DERIVATIVE_INDICES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
-from dart_assets.settings import get_settings
+from dart_assets.sources.market.assets import KRX_TABLES, load_krx_session, market_key, missing_session_error
+from dart_assets.sources.krx.client import KOSPI_INDEX as KOSPI_ENDPOINT
+from dart_assets.sources.http import errors
+from dart_assets.sources.market.tables import BOND_YIELDS, DERIVATIVE_INDICES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
+from dart_assets.core.settings import get_settings
 
 pytestmark = pytest.mark.integration
 

@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from dart_assets.dart.quota import SEOUL
-from dart_assets.ecos.client import ITEMS, KTB_10Y, EcosClient
-from dart_assets.krx.client import ENDPOINTS, GOVERNMENT_BONDS, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES, KrxClient
-from dart_assets.market import errors
-from dart_assets.simulator.market.service import MarketFaults, MarketService
-from dart_assets.simulator.server import SimulatorConfig, SimulatorHandle, run_simulator
+from dart_assets.sources.http.quota import SEOUL
+from dart_assets.sources.ecos.client import ITEMS, KTB_10Y, EcosClient
+from dart_assets.sources.krx.client import ENDPOINTS, GOVERNMENT_BONDS, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES, KrxClient
+from dart_assets.sources.http import errors
+from simulators.market.service import MarketFaults, MarketService
+from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 
 pytestmark = pytest.mark.integration
 
 KEY = "krxEcosTestKey0123456789"
 RECORDED = date(2024, 1, 4)
 GENERATED = date(2026, 6, 3)  # after the seed history: a generated session
-RECORDINGS = Path(__file__).parents[3] / "dart_assets" / "simulator" / "market" / "data" / "krx_openapi"
+RECORDINGS = Path(__file__).parents[3] / "simulators" / "market" / "data" / "krx_openapi"
 FAST = {"requests_per_second": 1000.0, "backoff_base_s": 0.01, "backoff_max_s": 0.02, "max_attempts": 3}
 
 

@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
-from dart_assets.simulator.server import Faults, SimulatorConfig, SimulatorHandle, run_simulator
+from simulators.server import Faults, SimulatorConfig, SimulatorHandle, run_simulator
 
 KEY = "k" * 40
 DAY = "20250702"  # an ordinary Wednesday: ~450-700 generated filings

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.transform import samples
+from tests.support import samples
 from dart_assets.transform.prepare import prepare
-from dart_assets.transform.project import run_dbt
+from tests.support.dbt import run_dbt
 from dart_assets.warehouse.migrate import upgrade
-from tests.integration.transform.market_rows import fill_market_raw
+from tests.support.market_rows import fill_market_raw
 
 # Market sessions behind the index in the module build: a year before the recorded filings
 # (2025-03..2026-03) so that every component (52-week strength: 252 sessions, then 20 scores)

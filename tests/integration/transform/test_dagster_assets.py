@@ -11,10 +11,10 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.ingestion.market import MARKET_KEYS
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
-from dart_assets.transform import samples
-from tests.integration.transform.market_rows import fill_market_raw
+from dart_assets.sources.market.assets import MARKET_KEYS
+from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
+from tests.support import samples
+from tests.support.market_rows import fill_market_raw
 
 pytestmark = pytest.mark.integration
 
@@ -110,7 +110,7 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
 
 
 def test_source_freshness_is_reported_as_asset_checks(dart_env: Path, db_url: str, dbt_manifest: Path) -> None:
-    from dart_assets.ingestion.partitions import CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY
+    from dart_assets.core.partitions import CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY
     from dart_assets.transform.defs import defs as transform_defs
 
     engine = sa.create_engine(db_url)

@@ -7,7 +7,7 @@ import math
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.transform import samples
+from tests.support import samples
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dart_assets.ingestion.market import MARKET_KEYS
-from dart_assets.ingestion.partitions import (
+from dart_assets.sources.market.assets import MARKET_KEYS
+from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
     DISCLOSURES_KEY,

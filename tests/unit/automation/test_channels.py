@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from dart_assets.automation import channels
-from dart_assets.automation.channels import Alert, Email, SlackWebhook, build_channel, deliver
-from dart_assets.settings import SettingsError, load_settings
+from dart_assets.alerting import channels
+from dart_assets.alerting.channels import Alert, Email, SlackWebhook, build_channel, deliver
+from dart_assets.core.settings import SettingsError, load_settings
 
 HOOK = "https://hooks.slack.test/services/T0SECRET/B0SECRET/xoxb-very-secret-token"
 ALERT = Alert("run_failure:x", "run_failure", "open", "a run failed", datetime(2026, 12, 2, tzinfo=timezone.utc))

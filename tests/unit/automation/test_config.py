@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from dart_assets.automation.channels import Email, JsonWebhook, LogChannel, SlackWebhook, build_channels, redact
-from dart_assets.automation.config import RETENTION_DEFAULTS, load_ops_config
-from dart_assets.settings import SettingsError
+from dart_assets.alerting.channels import Email, JsonWebhook, LogChannel, SlackWebhook, build_channels, redact
+from dart_assets.alerting.config import RETENTION_DEFAULTS, load_ops_config
+from dart_assets.core.settings import SettingsError
 
 SECRET_URL = "https://hooks.example/services/T000/B000/secret-token"
 
@@ -94,7 +94,7 @@ def test_missing_config_file_is_named(tmp_path: Path) -> None:
 def test_redact_removes_keys_from_alert_text(monkeypatch: pytest.MonkeyPatch) -> None:
     key = "K" * 20 + "9" * 20
     monkeypatch.setenv("DART_API_KEY", key)
-    from dart_assets.settings import get_settings
+    from dart_assets.core.settings import get_settings
 
     get_settings.cache_clear()
     try:

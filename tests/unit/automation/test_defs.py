@@ -3,9 +3,9 @@
 import dagster as dg
 import pytest
 
-from dart_assets.automation.defs import build_defs, with_automation
-from dart_assets.automation.schedules import PIPELINE_JOBS, SCHEDULED_JOBS
-from dart_assets.ingestion.partitions import (
+from dart_assets.ops.defs import build_defs, with_automation
+from dart_assets.scheduling.schedules import PIPELINE_JOBS, SCHEDULED_JOBS
+from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
     DART_API_POOL,
@@ -102,7 +102,7 @@ def test_dart_facing_assets_retry_with_exponential_backoff_and_jitter() -> None:
 
 def test_market_assets_retry_later_and_share_the_krx_pool() -> None:
     from dart_assets.definitions import defs
-    from dart_assets.ingestion.market import KRX_ASSETS
+    from dart_assets.sources.market.assets import KRX_ASSETS
 
     assets = defs.get_repository_def().assets_defs_by_key
     for asset in KRX_ASSETS:

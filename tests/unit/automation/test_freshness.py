@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dart_assets.automation.freshness import FRESHNESS_POLICIES, MARTS_POLICY, apply_freshness_policies, is_stale
-from dart_assets.ingestion.partitions import DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.alerting.freshness import FRESHNESS_POLICIES, MARTS_POLICY, apply_freshness_policies, is_stale
+from dart_assets.core.partitions import DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dart_assets.automation.schedules import (
+from dart_assets.scheduling.schedules import (
     PIPELINE_SCHEDULES,
     dart_daily_catchup,
     dart_daily_evening,
     dart_weekly_sunday,
     market_daily_morning,
 )
-from dart_assets.ingestion.partitions import DAILY_PARTITIONS, MARKET_PARTITIONS, WEEKLY_PARTITIONS
+from dart_assets.core.partitions import DAILY_PARTITIONS, MARKET_PARTITIONS, WEEKLY_PARTITIONS
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

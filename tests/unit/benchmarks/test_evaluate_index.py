@@ -127,7 +127,7 @@ def test_extreme_bands() -> None:
 
 
 def test_generated_filings_are_told_from_recorded_ones() -> None:
-    from dart_assets.simulator import dataset, recorded
+    from simulators import dataset, recorded
 
     day = date(2026, 11, 10)
     generated = [(f.rcept_no, f.corp_code, f.report_nm, day) for f in dataset.filings_for_date(day, 42)[:50]]

@@ -9,7 +9,7 @@ from datetime import date
 import httpx
 import pytest
 
-from dart_assets.dart import DartClient
+from dart_assets.sources.dart import DartClient
 
 KEY = "K" * 20 + "s3cr3tKEYs3cr3tKEY00"  # 40 characters, easy to spot if it leaks
 OTHER_KEY = "Z" * 40

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from dart_assets.dart.amounts import parse_amount
+from dart_assets.sources.dart.amounts import parse_amount
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from datetime import date
 import httpx
 import pytest
 
-from dart_assets.dart import DartClient, LIST_FIELDS
-from dart_assets.dart import errors
+from dart_assets.sources.dart import DartClient, LIST_FIELDS
+from dart_assets.sources.dart import errors
 
 
 def test_a_day_is_read_page_by_page_with_the_nine_fields_untouched(fake, make_client, kit):

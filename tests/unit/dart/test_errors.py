@@ -2,8 +2,8 @@ import pickle
 
 import pytest
 
-from dart_assets.dart import errors
-from dart_assets.dart.errors import error_for_status
+from dart_assets.sources.dart import errors
+from dart_assets.sources.dart.errors import error_for_status
 
 NOT_RETRYABLE = ["010", "011", "012", "014", "020", "021", "100", "101", "901"]
 

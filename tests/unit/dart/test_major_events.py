@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from dart_assets.dart.major_events import ENDPOINT_NAMES, ENDPOINTS, FIELDS, endpoint_for_title, title_stem
-from dart_assets.simulator import major_events as simulated
-from dart_assets.validation.schemas import event_amount, event_count, event_date
+from dart_assets.sources.dart.major_events import ENDPOINT_NAMES, ENDPOINTS, FIELDS, endpoint_for_title, title_stem
+from simulators import major_events as simulated
+from dart_assets.sources.dart.schemas import event_amount, event_count, event_date
 
-TESTDATA = Path(__file__).parents[3] / "dart_assets/simulator/data/responses/material/testdata"
+TESTDATA = Path(__file__).parents[3] / "simulators/data/responses/material/testdata"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_amounts_counts_ratios_and_dates() -> None:
 
 
 def test_generated_items_are_deterministic_and_shaped_like_dart() -> None:
-    from dart_assets.simulator.recorded import Filing
+    from simulators.recorded import Filing
 
     filing = Filing("00126380", "삼성전자", "005930", "Y", "주요사항보고서(유상증자결정)", "20250721000123", "삼성전자", "20250721", "", "B")
     item = simulated.generated_item("piicDecsn", filing, seed=42)

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from dart_assets.dart.errors import IncompleteListingError
-from dart_assets.dart.paging import Page, WindowResult, add_months, read_window, split_windows
+from dart_assets.sources.dart.errors import IncompleteListingError
+from dart_assets.sources.dart.paging import Page, WindowResult, add_months, read_window, split_windows
 
 
 def test_one_day_is_one_window():

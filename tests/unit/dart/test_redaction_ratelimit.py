@@ -1,7 +1,7 @@
 import pytest
 
-from dart_assets.dart.ratelimit import MinIntervalLimiter
-from dart_assets.dart.redaction import key_id, redact
+from dart_assets.sources.http.ratelimit import MinIntervalLimiter
+from dart_assets.core.redaction import key_id, redact
 
 KEY = "abcdefghij" * 4
 

@@ -10,7 +10,7 @@ from datetime import date
 import httpx
 import pytest
 
-from dart_assets.dart import corpcode, errors
+from dart_assets.sources.dart import corpcode, errors
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from dart_assets.ingestion.defs import defs
-from dart_assets.ingestion.partitions import (
+from dart_assets.sources.defs import defs
+from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
     DART_API_POOL,
@@ -12,7 +12,7 @@ from dart_assets.ingestion.partitions import (
     MAJOR_EVENTS_KEY,
     WEEKLY_PARTITIONS,
 )
-from dart_assets.ingestion.policies import DART_RETRY_POLICY
+from dart_assets.sources.policies import DART_RETRY_POLICY
 
 
 def test_definitions_are_loadable() -> None:

@@ -10,10 +10,10 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from dart_assets.ecos.client import EcosClient
-from dart_assets.krx.client import KOSPI_INDEX, KrxClient
-from dart_assets.market import errors
-from dart_assets.market.values import is_number_text, parse_decimal
+from dart_assets.sources.ecos.client import EcosClient
+from dart_assets.sources.krx.client import KOSPI_INDEX, KrxClient
+from dart_assets.sources.http import errors
+from dart_assets.sources.market.values import is_number_text, parse_decimal
 
 KEY = "KRXs3cr3tKEY-do-not-print"
 ECOS_KEY = "ECOSs3cr3tKEY0000000"

@@ -9,8 +9,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from dart_assets.simulator import corpcodes, dataset, financials, recorded
-from dart_assets.simulator.protocol import ApiError
+from simulators import corpcodes, dataset, financials, recorded
+from simulators.protocol import ApiError
 
 SEED = 42
 ANNUAL_FIELDS = [

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from dart_assets.simulator import dataset, recorded
-from dart_assets.simulator.dataset import Filing, filings_for_date
+from simulators import dataset, recorded
+from simulators.dataset import Filing, filings_for_date
 
 SEED = 42
 ORDINARY_DAY = date(2025, 7, 2)  # a Wednesday outside the reporting seasons, no recorded rows

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from dart_assets.simulator.dataset import Filing
-from dart_assets.simulator.listing import THREE_MONTH_MESSAGE, add_months, page_payload, parse_query, select
-from dart_assets.simulator.protocol import STATUS_MESSAGES, ApiError
+from simulators.dataset import Filing
+from simulators.listing import THREE_MONTH_MESSAGE, add_months, page_payload, parse_query, select
+from simulators.protocol import STATUS_MESSAGES, ApiError
 
 TODAY = date(2026, 6, 30)
 

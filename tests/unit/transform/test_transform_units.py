@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dart_assets.ingestion.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
-from dart_assets.transform import samples
+from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from tests.support import samples
 from dart_assets.transform.docs import docs_commands
 from dart_assets.transform.freshness import CHECK_NAME, freshness_results
 from dart_assets.transform.profile import DBT_PROJECT_DIR, apply_dbt_env, dbt_env

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 
 from dart_assets.validation.quarantine import failure_reasons, split_valid
-from dart_assets.validation.schemas import (
+from dart_assets.sources.dart.schemas import (
     CorpCodeFrame,
     FinancialAccountFrame,
     corp_codes_frame,

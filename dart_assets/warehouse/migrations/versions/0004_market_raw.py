@@ -1,7 +1,7 @@
 """market_raw: the KRX Open API and ECOS tables behind the Fear & Greed market components.
 
 One table per source endpoint, keyed by session `date` and the source's own identifiers; the
-columns are described in dart_assets/market/tables.py (this migration is a frozen copy of that
+columns are described in dart_assets/sources/market/tables.py (this migration is a frozen copy of that
 description at the time, as migrations must be).
 
 Revision ID: 0004

@@ -1,0 +1,1 @@
+"""Foundations every concern shares: settings, logging, secret redaction, the XKRX calendar, partitions."""

@@ -1,0 +1,1 @@
+"""Operating the platform: health, metrics, retention, audit of operator actions,  operator commands."""

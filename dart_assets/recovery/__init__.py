@@ -1,0 +1,1 @@
+"""Recovery from failed runs: dead letters and the sensors that record and re-drive them."""

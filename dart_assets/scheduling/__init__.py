@@ -1,0 +1,1 @@
+"""The pipeline's jobs and their schedules (Asia/Seoul)."""

@@ -1,0 +1,1 @@
+"""The dart_raw assets: one module per table, filled from OpenDART."""

@@ -1,0 +1,1 @@
+"""Test fixtures and sample builders shared by the tests and the benchmarks."""
