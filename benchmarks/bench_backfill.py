@@ -77,7 +77,11 @@ def simulator(volume: int) -> Iterator[str]:
 
 def run(days: int, volume: int, rps: float) -> dict:
     first, last, sessions = business_days(days)
-    with scratch_postgres(migrate=False) as url, simulator(volume) as base, tempfile.TemporaryDirectory(prefix="dart_fg_bench_") as home:
+    with (
+        scratch_postgres(migrate=False) as url,
+        simulator(volume) as base,
+        tempfile.TemporaryDirectory(prefix="dart_fg_bench_") as home,
+    ):
         os.environ.update(
             DATABASE_URL=url,
             DART_API_BASE_URL=base,
@@ -88,9 +92,9 @@ def run(days: int, volume: int, rps: float) -> dict:
         os.environ.pop("DART_API_KEYS", None)
         import dagster as dg
 
-        from dart_assets.sources.defs import defs
-        from dart_assets.sources.dart.assets.disclosures import disclosures
         from dart_assets.core.settings import get_settings
+        from dart_assets.sources.dart.assets.disclosures import disclosures
+        from dart_assets.sources.defs import defs
 
         get_settings.cache_clear()
         budget = get_settings().daily_call_budget

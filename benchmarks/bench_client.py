@@ -24,8 +24,8 @@ from datetime import date
 import httpx
 
 from benchmarks.common import RESULTS, measured_on, table, table_row, write_section
-from dart_assets.sources.dart import DartClient
 from dart_assets.core.redaction import redact
+from dart_assets.sources.dart import DartClient
 from simulators.server import Faults, SimulatorConfig, run_simulator
 
 KEY = "b" * 40  # the simulator accepts any 40-character key
@@ -105,7 +105,9 @@ def _truth(base_url: str, day: date) -> set[str]:
 
 def _warm(base_url: str, day: date) -> None:
     """Have the simulator generate the day before anything is timed."""
-    httpx.get(f"{base_url}/list.json", params={"crtfc_key": KEY, "bgn_de": f"{day:%Y%m%d}", "page_count": 1}, timeout=300)
+    httpx.get(
+        f"{base_url}/list.json", params={"crtfc_key": KEY, "bgn_de": f"{day:%Y%m%d}", "page_count": 1}, timeout=300
+    )
 
 
 def run(volume: int) -> list[dict]:
@@ -118,12 +120,38 @@ def run(volume: int) -> list[dict]:
             ("dart-fg (unthrottled)", "quiet", _run_dart_fg, (sim.base_url, QUIET_DAY, 1000.0), Faults(), QUIET_DAY),
             ("dart-fg (default 5 req/s)", "quiet", _run_dart_fg, (sim.base_url, QUIET_DAY, 5.0), Faults(), QUIET_DAY),
             ("OpenDartReader 0.2.2", "quiet", _run_opendartreader, (sim.base_url, QUIET_DAY), Faults(), QUIET_DAY),
-            ("dart-fg (unthrottled)", "10% HTTP 5xx", _run_dart_fg, (sim.base_url, QUIET_DAY, 1000.0), Faults(error_rate=0.1), QUIET_DAY),
-            ("OpenDartReader 0.2.2", "10% HTTP 5xx", _run_opendartreader, (sim.base_url, QUIET_DAY), Faults(error_rate=0.1), QUIET_DAY),
-            ("dart-fg (unthrottled)", "5 new filings/page", _run_dart_fg,
-             (sim.base_url, INJECT_DAYS["dart-fg"], 1000.0), Faults(inject_new_filings_per_page=5), INJECT_DAYS["dart-fg"]),
-            ("OpenDartReader 0.2.2", "5 new filings/page", _run_opendartreader,
-             (sim.base_url, INJECT_DAYS["OpenDartReader"]), Faults(inject_new_filings_per_page=5), INJECT_DAYS["OpenDartReader"]),
+            (
+                "dart-fg (unthrottled)",
+                "10% HTTP 5xx",
+                _run_dart_fg,
+                (sim.base_url, QUIET_DAY, 1000.0),
+                Faults(error_rate=0.1),
+                QUIET_DAY,
+            ),
+            (
+                "OpenDartReader 0.2.2",
+                "10% HTTP 5xx",
+                _run_opendartreader,
+                (sim.base_url, QUIET_DAY),
+                Faults(error_rate=0.1),
+                QUIET_DAY,
+            ),
+            (
+                "dart-fg (unthrottled)",
+                "5 new filings/page",
+                _run_dart_fg,
+                (sim.base_url, INJECT_DAYS["dart-fg"], 1000.0),
+                Faults(inject_new_filings_per_page=5),
+                INJECT_DAYS["dart-fg"],
+            ),
+            (
+                "OpenDartReader 0.2.2",
+                "5 new filings/page",
+                _run_opendartreader,
+                (sim.base_url, INJECT_DAYS["OpenDartReader"]),
+                Faults(inject_new_filings_per_page=5),
+                INJECT_DAYS["OpenDartReader"],
+            ),
         ]
         for client, scenario, target, args, faults, day in scenarios:
             sim.config.faults = faults
@@ -133,16 +161,18 @@ def run(volume: int) -> list[dict]:
             sim.config.faults = Faults()
             truth = _truth(sim.base_url, day)
             got = set(outcome.pop("numbers"))
-            rows.append({
-                "client": client,
-                "scenario": scenario,
-                "calls": sum(1 for r in log if r.endpoint == "list.json"),
-                "failed_calls": sum(1 for r in log if r.endpoint == "list.json" and r.http_status >= 500),
-                "expected": len(truth),
-                "missing": len(truth - got),
-                "duplicates": outcome["rows"] - outcome["unique"],
-                **outcome,
-            })
+            rows.append(
+                {
+                    "client": client,
+                    "scenario": scenario,
+                    "calls": sum(1 for r in log if r.endpoint == "list.json"),
+                    "failed_calls": sum(1 for r in log if r.endpoint == "list.json" and r.http_status >= 500),
+                    "expected": len(truth),
+                    "missing": len(truth - got),
+                    "duplicates": outcome["rows"] - outcome["unique"],
+                    **outcome,
+                }
+            )
             print(_row(rows[-1]), flush=True)
     return rows
 
@@ -150,12 +180,27 @@ def run(volume: int) -> list[dict]:
 # ---------------------------------------------------------------- report
 
 HEADER = "\n".join(
-    table(("client", "scenario", "list.json calls (5xx)", "retries", "wall s", "peak MiB", "rows / expected", "missing", "duplicates", "outcome"))
+    table(
+        (
+            "client",
+            "scenario",
+            "list.json calls (5xx)",
+            "retries",
+            "wall s",
+            "peak MiB",
+            "rows / expected",
+            "missing",
+            "duplicates",
+            "outcome",
+        )
+    )
 )
 
 
 def _row(r: dict) -> str:
-    outcome = "complete" if not r["error"] and not r["missing"] and not r["duplicates"] else (r["error"] or "incomplete")
+    outcome = (
+        "complete" if not r["error"] and not r["missing"] and not r["duplicates"] else (r["error"] or "incomplete")
+    )
     outcome = re.sub(r"\s+", " ", outcome)[:90].replace("|", "/")
     return table_row((
         r["client"], r["scenario"], f"{r['calls']} ({r['failed_calls']})", r["retries"], f"{r['wall_s']:.2f}",
@@ -174,18 +219,20 @@ def section(rows: list[dict], volume: int) -> str:
         HEADER,
         *(_row(r) for r in rows),
         "",
-        "- Calls are counted by the simulator; \"(5xx)\" are the ones it failed on purpose. Peak MiB is Python heap "
+        '- Calls are counted by the simulator; "(5xx)" are the ones it failed on purpose. Peak MiB is Python heap '
         "(tracemalloc) during `list()` alone, each run in a fresh process. One run per row: wall times moved by up to "
         "2x between repeated runs on this shared machine; calls, rows and outcomes are deterministic (seeded faults).",
-        "- \"unthrottled\" = `requests_per_second=1000`, for a like-for-like wall time with OpenDartReader, which never "
+        '- "unthrottled" = `requests_per_second=1000`, for a like-for-like wall time with OpenDartReader, which never '
         "waits; the default 5 req/s ceiling (DART blocks IPs at ~1,000/min) makes a day cost (calls - 1) / 5 s more.",
         "- dart-fg's retries use the default backoff (0.5 s base, exponential, jitter); OpenDartReader has no retry "
         "and no de-duplication, and reads a fixed page count taken from page 1.",
-        "- \"missing\" is against what the simulator lists for the day afterwards (all filings, injected ones included).",
+        '- "missing" is against what the simulator lists for the day afterwards (all filings, injected ones included).',
     ]
     if odr:
-        lines.append(f"- OpenDartReader also downloads corpCode.xml when constructed (not in the table): "
-                     f"{odr['construct_s']:.1f} s here.")
+        lines.append(
+            f"- OpenDartReader also downloads corpCode.xml when constructed (not in the table): "
+            f"{odr['construct_s']:.1f} s here."
+        )
     return "\n".join(lines) + "\n"
 
 

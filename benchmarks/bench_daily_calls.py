@@ -24,7 +24,7 @@ from datetime import date
 import exchange_calendars as xcals
 import sqlalchemy as sa
 
-from benchmarks.common import RESULTS, measured_on, table, write_section, scratch_postgres
+from benchmarks.common import RESULTS, measured_on, scratch_postgres, table, write_section
 
 KEY = "d" * 40  # the simulator accepts any 40-character key
 LAST_DAY = date(2025, 7, 25)
@@ -59,11 +59,11 @@ def run(n_days: int, volume: int) -> dict:
             os.environ.pop("DART_API_KEYS", None)
             import dagster as dg
 
-            from dart_assets.sources.dart.major_events import endpoint_for_title
-            from dart_assets.sources.defs import defs
+            from dart_assets.core.settings import get_settings
             from dart_assets.sources.dart.assets.disclosures import disclosures
             from dart_assets.sources.dart.assets.major_events import major_events
-            from dart_assets.core.settings import get_settings
+            from dart_assets.sources.dart.major_events import endpoint_for_title
+            from dart_assets.sources.defs import defs
 
             get_settings.cache_clear()
             started = time.perf_counter()
@@ -81,7 +81,9 @@ def run(n_days: int, volume: int) -> dict:
             loads = conn.execute(_PER_DAY, {"days": days}).all()
             filings = conn.execute(_FILINGS, {"days": days}).all()
         engine.dispose()
-    per_day: dict[str, dict] = {d: {"filings": 0, "events": 0, "list": 0, "ds005": 0, "stored": 0, "retries": 0} for d in days}
+    per_day: dict[str, dict] = {
+        d: {"filings": 0, "events": 0, "list": 0, "ds005": 0, "stored": 0, "retries": 0} for d in days
+    }
     for day, title in filings:
         per_day[day]["filings"] += 1
         per_day[day]["events"] += endpoint_for_title(title) is not None
@@ -126,8 +128,16 @@ def section(r: dict) -> str:
             f"{measured_on()}",
             "",
             *table(
-                ("day", "filings", "list.json calls", "material-event filings", "DS005 calls", "DS005 items stored",
-                 "DART calls", f"< {GOAL}"),
+                (
+                    "day",
+                    "filings",
+                    "list.json calls",
+                    "material-event filings",
+                    "DS005 calls",
+                    "DS005 items stored",
+                    "DART calls",
+                    f"< {GOAL}",
+                ),
                 rows,
             ),  # fmt: skip
             "",

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from benchmarks.classification_report import dbt_or_fail, write_subsection
 from benchmarks.common import measured_on, scratch_postgres, table
 from benchmarks.replay_market_history import fill
-from tests.support import samples
 from dart_assets.transform.project import DAILY_SELECT, build_args, window_vars
+from tests.support import samples
 
 DAY = date(2026, 3, 23)  # a Monday inside the real market history
 MARKET_FROM = date(2025, 1, 2)  # 52-week windows need a year of sessions before DAY
@@ -72,7 +72,9 @@ def run(n: int) -> dict:
                 sa.text("select count(*) from dart_marts.disclosure_impact_scores where rcept_dt = :d"), {"d": DAY}
             ).scalar_one()
             sentiment = conn.execute(
-                sa.text("select n_disclosures, sentiment_score from dart_marts.daily_disclosure_sentiment where date = :d"),
+                sa.text(
+                    "select n_disclosures, sentiment_score from dart_marts.daily_disclosure_sentiment where date = :d"
+                ),
                 {"d": DAY},
             ).one()
         engine.dispose()
@@ -89,7 +91,13 @@ def run(n: int) -> dict:
 
 def section(r: dict) -> str:
     rows = [
-        (name, f"{wall:.1f}", f"{node_seconds(results):.1f}", f"{node_seconds(results, 'seed.'):.1f}", len(results["results"]))
+        (
+            name,
+            f"{wall:.1f}",
+            f"{node_seconds(results):.1f}",
+            f"{node_seconds(results, 'seed.'):.1f}",
+            len(results["results"]),
+        )
         for name, (wall, results) in r["steps"].items()
     ]
     partition = sum(wall for name, (wall, _) in r["steps"].items() if "again" not in name)
@@ -99,7 +107,9 @@ def section(r: dict) -> str:
             f"{DAY}), on top of {r['history']:,} real filings at their own dates, in a scratch embedded PostgreSQL 16. "
             f"{measured_on()}",
             "",
-            *table(("step", "wall s", "dbt node s (2 threads)", "of which seeds", "nodes (models, seeds, tests)"), rows),
+            *table(
+                ("step", "wall s", "dbt node s (2 threads)", "of which seeds", "nodes (models, seeds, tests)"), rows
+            ),
             "",
             f"- **One partition end to end: {partition:.1f} s** (daily models + the unpartitioned models downstream, the "
             "two dbt invocations of the `dart_daily` job after ingestion; goal: well under a minute). "

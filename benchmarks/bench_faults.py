@@ -32,7 +32,6 @@ import argparse
 import logging
 import os
 import random
-import secrets
 import signal
 import statistics
 import string
@@ -56,7 +55,10 @@ from benchmarks.common import RESULTS, measured_on, scratch_postgres, table, tab
 KEY = "f" * 40  # the simulator accepts any 40-character key
 SEED = 7
 FIRST, LAST = date(2025, 11, 26), date(2025, 12, 2)  # Wed..Tue: 5 business days, a weekend, two windows
-RANGE_TAGS = {"dagster/asset_partition_range_start": FIRST.isoformat(), "dagster/asset_partition_range_end": LAST.isoformat()}
+RANGE_TAGS = {
+    "dagster/asset_partition_range_start": FIRST.isoformat(),
+    "dagster/asset_partition_range_end": LAST.isoformat(),
+}
 REPO = Path(__file__).resolve().parents[1]
 
 # A child process: the real asset for the whole range on the shared (sqlite) Dagster instance.
@@ -152,13 +154,15 @@ def materialize_here(instance, dart_resource=None) -> Run:
     """The asset for the range as one run in this process (the step retry policy applies)."""
     import dagster as dg
 
-    from dart_assets.sources.defs import defs
     from dart_assets.sources.dart.assets.disclosures import disclosures
+    from dart_assets.sources.defs import defs
 
     resources = dict(defs.resources)
     if dart_resource is not None:
         resources["dart"] = dart_resource
-    result = dg.materialize([disclosures], instance=instance, resources=resources, tags=RANGE_TAGS, raise_on_error=False)
+    result = dg.materialize(
+        [disclosures], instance=instance, resources=resources, tags=RANGE_TAGS, raise_on_error=False
+    )
     return Run(result.dagster_run, result.success, "" if result.success else _error_text(result))
 
 
@@ -176,14 +180,9 @@ def play_sensors(engine: sa.Engine, runs: list[Run]) -> None:
     """One tick of the alert sensors that concern a load, in the order the daemon could run them."""
     from dart_assets.alerting.alerts import deliver_outbox, load_channels, reconcile, utc_now
     from dart_assets.alerting.config import runtime_thresholds
-    from dart_assets.alerting.sensors import (
-        breaker_findings,
-        completeness_findings,
-        handle_run_failure,
-        handle_run_success,
-        quota_findings,
-    )
+    from dart_assets.alerting.sensors import breaker_findings, completeness_findings, quota_findings
     from dart_assets.core.settings import get_settings
+    from dart_assets.recovery.sensors import handle_run_failure, handle_run_success
 
     channels = load_channels()
     for r in runs:
@@ -210,8 +209,8 @@ def _run_label(r: Run) -> str:
 
 def short_timeout_dart(timeout_s: float):
     """The product's DartResource with a shorter client timeout (30 s by default, not configurable)."""
-    from dart_assets.sources.http.breaker import CircuitBreaker
     from dart_assets.sources.dart.client import DartClient
+    from dart_assets.sources.http.breaker import CircuitBreaker
     from dart_assets.sources.resources import DartResource
 
     class ShortTimeoutDart(DartResource):
@@ -267,7 +266,9 @@ def kill_and_rerun(sim, engine) -> Outcome:
             raise RuntimeError(f"the child ended before the kill: {child.stderr.read().decode()[-2000:]}")
         if time.monotonic() > deadline:
             raise RuntimeError("the child never reached the second window")
-        second_window = [r for r in sim.requests if r.endpoint == "list.json" and r.params.get("bgn_de", "") >= "20251201"]
+        second_window = [
+            r for r in sim.requests if r.endpoint == "list.json" and r.params.get("bgn_de", "") >= "20251201"
+        ]
         if len(second_window) >= 2:
             kill_at = len(second_window)
             break
@@ -343,9 +344,27 @@ def scenarios() -> list[Scenario]:
             lambda sim, engine: one_run(sim, engine, dart_resource=short_timeout_dart(1.0)),
             ("timeout",),
         ),
-        Scenario("maintenance", "status 800 for the next 4 requests (maintenance_requests 4)", {"maintenance_requests": 4}, one_run, ("maintenance",)),
-        Scenario("malformed", "truncated / HTML bodies (malformed_rate 0.2)", {"malformed_rate": 0.2}, one_run, ("malformed",)),
-        Scenario("drift", "3 new filings before every page >= 2 (inject_new_filings_per_page 3)", {"inject_new_filings_per_page": 3}, one_run, ("injected",)),
+        Scenario(
+            "maintenance",
+            "status 800 for the next 4 requests (maintenance_requests 4)",
+            {"maintenance_requests": 4},
+            one_run,
+            ("maintenance",),
+        ),
+        Scenario(
+            "malformed",
+            "truncated / HTML bodies (malformed_rate 0.2)",
+            {"malformed_rate": 0.2},
+            one_run,
+            ("malformed",),
+        ),
+        Scenario(
+            "drift",
+            "3 new filings before every page >= 2 (inject_new_filings_per_page 3)",
+            {"inject_new_filings_per_page": 3},
+            one_run,
+            ("injected",),
+        ),
         Scenario("quota", "status 020 after 8 calls (quota 8), reset, re-run", {"quota": 8}, quota_then_reset),
         Scenario("kill", "kill -9 of the loading process mid-run, re-run", {}, kill_and_rerun),
         Scenario("concurrent", "two processes load the same partitions at once", {}, two_at_once),
@@ -368,7 +387,8 @@ def measure(engine: sa.Engine, expected: set[str]) -> dict:
     with engine.connect() as conn:
         stored = set(
             conn.execute(
-                sa.text("SELECT rcept_no FROM dart_raw.disclosures WHERE rcept_dt BETWEEN :a AND :b"), {"a": FIRST, "b": LAST}
+                sa.text("SELECT rcept_no FROM dart_raw.disclosures WHERE rcept_dt BETWEEN :a AND :b"),
+                {"a": FIRST, "b": LAST},
             ).scalars()
         )
         rows = conn.execute(sa.text("SELECT count(*) FROM dart_raw.disclosures")).scalar_one()
@@ -380,7 +400,9 @@ def measure(engine: sa.Engine, expected: set[str]) -> dict:
             )
         ).one()
         loads = conn.execute(
-            sa.text("SELECT count(*), coalesce(sum(api_calls), 0), coalesce(sum(retries), 0) FROM dart_ops.partition_loads")
+            sa.text(
+                "SELECT count(*), coalesce(sum(api_calls), 0), coalesce(sum(retries), 0) FROM dart_ops.partition_loads"
+            )
         ).one()
         alerts = conn.execute(
             sa.text(
@@ -442,7 +464,8 @@ def run_faults(server_url: str, volume: int, rps: float, only: set[str] | None) 
             f"{sum(1 for r in sim.requests if r.endpoint == 'list.json')} / {m['retries']}",
             alerts_cell(m["alerts"]),
             letters,
-            outcome_text + (f"; {m['unexpected']} rows not in the dataset" if m["unexpected"] else "")
+            outcome_text
+            + (f"; {m['unexpected']} rows not in the dataset" if m["unexpected"] else "")
             + (f"; {m['quarantined']} quarantined" if m["quarantined"] else ""),
             f"{wall:.0f}",
         ]
@@ -501,7 +524,11 @@ def run_flood(server_url: str, flood: int, flood_clients: int, valid_clients: in
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     day = date(2026, 8, 14)
-    paths = [f"/api/dart/disclosures?from={day}&to={day}", "/api/dart/fear-greed/latest", f"/api/dart/sentiment?from={day - timedelta(days=30)}&to={day}"]
+    paths = [
+        f"/api/dart/disclosures?from={day}&to={day}",
+        "/api/dart/fear-greed/latest",
+        f"/api/dart/sentiment?from={day - timedelta(days=30)}&to={day}",
+    ]
     flooding = threading.Event()
     stop = threading.Event()
     valid: dict[str, list] = {"before": [], "during": [], "after": []}
@@ -586,12 +613,23 @@ def flood_rows(r: dict) -> list[list[str]]:
     for phase in ("before", "during", "after"):
         vs = ", ".join(f"{k}: {v}" for k, v in sorted(r["valid_status"][phase].items(), key=lambda kv: str(kv[0])))
         out.append([f"from {r['address']}{same}", phase, _pcts(r["valid"][phase]), vs or "-", "", ""])
-    out[1][4] = f"{r['flood']:,} in {r['flood_s']:.1f} s ({r['flood'] / r['flood_s']:.0f}/s, {r['flood_clients']} clients): {codes}"
-    out[1][5] = f"{refused:,} of {r['flood']:,} (429 {r['flood_status'].get(429, 0):,}, 401 {r['flood_status'].get(401, 0):,})"
+    out[1][4] = (
+        f"{r['flood']:,} in {r['flood_s']:.1f} s ({r['flood'] / r['flood_s']:.0f}/s, {r['flood_clients']} clients): {codes}"
+    )
+    out[1][5] = (
+        f"{refused:,} of {r['flood']:,} (429 {r['flood_status'].get(429, 0):,}, 401 {r['flood_status'].get(401, 0):,})"
+    )
     return out
 
 
-FLOOD_HEADER = ("flood", "phase", "valid-key latency ms", "valid-key statuses", "flood requests", "flood refused (429/401)")
+FLOOD_HEADER = (
+    "flood",
+    "phase",
+    "valid-key latency ms",
+    "valid-key statuses",
+    "flood requests",
+    "flood refused (429/401)",
+)
 
 
 # ------------------------------------------------------------------ report

@@ -20,8 +20,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks.common import RESULTS, measured_on, scratch_postgres, table
-from tests.support import samples
 from dart_assets.transform.project import build_args
+from tests.support import samples
 from tests.support.dbt import run_dbt
 
 SECTION = "dbt"
@@ -76,7 +76,9 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
                       count(*)
                from dart_marts.disclosure_impact_scores group by 1 order by 1"""
         )
-        containers = q("select count(*) from dart_marts.disclosure_impact_scores where event_type = 'material_other'")[0][0]
+        containers = q("select count(*) from dart_marts.disclosure_impact_scores where event_type = 'material_other'")[
+            0
+        ][0]
         pct = q(
             """select percentile_cont(array[0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])
                       within group (order by impact_score) from dart_marts.disclosure_impact_scores
@@ -98,7 +100,9 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
         "`other` (counted per day in daily_disclosure_sentiment.n_unclassified and coverage). "
         f"{containers:,} filings are container titles (기타경영사항, 투자판단관련주요경영사항, ...) whose remark named "
         "no known event: classified as `material_other`, neutral.",
-        "- Unclassified titles: " + (", ".join(f"{t} ({n})" for t, n in unclassified) if unclassified else "none") + ".",
+        "- Unclassified titles: "
+        + (", ".join(f"{t} ({n})" for t, n in unclassified) if unclassified else "none")
+        + ".",
         "- Impact scores of scored filings (weight 1), percentiles 1/5/25/50/75/95/99: "
         + " / ".join(f"{float(v):.1f}" for v in pct)
         + ".",
@@ -129,7 +133,9 @@ seen as (
     where exists (select 1 from filings as f where f.rcept_dt < :cut and f.classify_text ~ t.pattern)
 )
 """
-_UNSEEN_SQL = _SPLIT_CTES + """
+_UNSEEN_SQL = (
+    _SPLIT_CTES
+    + """
 select
     f.rcept_no, f.event_title, f.pblntf_ty, f.event_type,
     exists (select 1 from seen where f.classify_text ~ seen.pattern) as matched_seen,
@@ -137,6 +143,7 @@ select
 from filings as f
 where f.rcept_dt >= :cut
 """
+)
 _PATTERNS_SQL = _SPLIT_CTES + "select (select count(*) from seen), (select count(*) from taxonomy)"
 
 
@@ -178,10 +185,14 @@ def out_of_sample(engine: sa.Engine, cut: date = CUT) -> str:
 def neutral_share(engine: sa.Engine) -> tuple[int, int]:
     """(non-routine filings scoring exactly 50, non-routine filings), 'other' excluded."""
     with engine.connect() as conn:
-        return tuple(conn.execute(sa.text(
-            """select count(*) filter (where impact_score = 50), count(*)
+        return tuple(
+            conn.execute(
+                sa.text(
+                    """select count(*) filter (where impact_score = 50), count(*)
                from dart_marts.disclosure_impact_scores where not is_routine and event_type <> 'other'"""
-        )).one())
+                )
+            ).one()
+        )
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -19,16 +19,20 @@ def machine() -> str:
     """CPU, Python and OS: figures from a shared 2-core box mean little without them."""
     try:
         model = next(
-            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
         )
     except (OSError, StopIteration):
         model = platform.processor() or "unknown CPU"
-    return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def measured_on() -> str:
     """The closing sentence of a report's description: when and where it was measured."""
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"Measured {when} on {machine()}, shared with other work."
 
 
@@ -46,7 +50,11 @@ def write_section(title: str, text: str) -> None:
     """Replace (or append) the "## <title>" section of RESULTS.md, leaving other sections alone."""
     current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-    updated = pattern.sub(lambda _m: text + "\n", current) if pattern.search(current) else current.rstrip("\n") + "\n\n" + text
+    updated = (
+        pattern.sub(lambda _m: text + "\n", current)
+        if pattern.search(current)
+        else current.rstrip("\n") + "\n\n" + text
+    )
     RESULTS.write_text(updated)
 
 
@@ -59,7 +67,9 @@ def scratch_postgres(migrate: bool = True) -> Iterator[str]:
     from dart_assets.warehouse.embedded import import_pgserver, to_sqlalchemy_url
     from dart_assets.warehouse.migrate import upgrade
 
-    server = import_pgserver().get_server(tempfile.mkdtemp(prefix="dart_fg_bench_pg_", dir="/tmp"), cleanup_mode="delete")
+    server = import_pgserver().get_server(
+        tempfile.mkdtemp(prefix="dart_fg_bench_pg_", dir="/tmp"), cleanup_mode="delete"
+    )
     try:
         url = to_sqlalchemy_url(server.get_uri())
         if migrate:

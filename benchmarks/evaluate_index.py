@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -223,7 +223,9 @@ def band_mean(values: np.ndarray, target: np.ndarray, rows: np.ndarray, low: flo
 
 def extreme_spread(values: np.ndarray, target: np.ndarray, rows: np.ndarray) -> float:
     """Mean forward return after extreme fear minus after extreme greed (contrarian: > 0)."""
-    return band_mean(values, target, rows, -math.inf, EXTREME_FEAR) - band_mean(values, target, rows, EXTREME_GREED, math.inf)
+    return band_mean(values, target, rows, -math.inf, EXTREME_FEAR) - band_mean(
+        values, target, rows, EXTREME_GREED, math.inf
+    )
 
 
 def extreme_hit_rate(values: np.ndarray, target: np.ndarray, rows: np.ndarray) -> float:
@@ -262,11 +264,7 @@ class Provenance:
 
     @property
     def can_claim(self) -> bool:
-        return (
-            self.filings > 0
-            and self.generated_share <= GENERATED_TOLERANCE
-            and self.market_generated == 0
-        )
+        return self.filings > 0 and self.generated_share <= GENERATED_TOLERANCE and self.market_generated == 0
 
 
 def classify_filings(rows: Sequence[tuple[str, str, str, date]], sim_seed: int = 42) -> tuple[int, int, int]:
@@ -309,7 +307,9 @@ def provenance(engine, sim_seed: int = 42) -> Provenance:
     import sqlalchemy as sa
 
     with engine.connect() as conn:
-        filings = conn.execute(sa.text("select rcept_no, corp_code, report_nm, rcept_dt from dart_raw.disclosures")).all()
+        filings = conn.execute(
+            sa.text("select rcept_no, corp_code, report_nm, rcept_dt from dart_raw.disclosures")
+        ).all()
         closes = dict(conn.execute(sa.text("select date, close::float from dart_staging.stg_market__kospi")).all())
     p = Provenance(filings=len(filings), sim_seed=sim_seed, market_sessions=len(closes))
     p.recorded, p.generated, p.unverified = classify_filings([tuple(r) for r in filings], sim_seed)
@@ -449,7 +449,14 @@ def evaluate(frame: pd.DataFrame, block: float = 20, resamples: int = 2000, seed
 
     corr = {(v, t): bootstrap(corr_of(v, t), n, idx) for v in VARIANTS for t in TARGETS}
     corr_diff = {
-        t: bootstrap(lambda rows, t=t: pearson(col["with_disclosure"][rows], col[t][rows]) - pearson(col["without_disclosure"][rows], col[t][rows]), n, idx)
+        t: bootstrap(
+            lambda rows, t=t: (
+                pearson(col["with_disclosure"][rows], col[t][rows])
+                - pearson(col["without_disclosure"][rows], col[t][rows])
+            ),
+            n,
+            idx,
+        )
         for t in TARGETS
     }
     sweep, sweep_diff, best_share, best_vs_current = {}, {}, {}, {}
@@ -459,7 +466,11 @@ def evaluate(frame: pd.DataFrame, block: float = 20, resamples: int = 2000, seed
             key = f"index_{s:.5f}"
             sweep[(s, t)] = bootstrap(corr_of(key, t), n, idx)
             sweep_diff[(s, t)] = bootstrap(
-                lambda rows, key=key, t=t: pearson(col[key][rows], col[t][rows]) - pearson(col["index_0.00000"][rows], col[t][rows]), n, idx
+                lambda rows, key=key, t=t: (
+                    pearson(col[key][rows], col[t][rows]) - pearson(col["index_0.00000"][rows], col[t][rows])
+                ),
+                n,
+                idx,
             )
             draws[s] = bootstrap_draws(corr_of(key, t), idx)
         # "Better" = further in the expected direction (EXPECTED_SIGN), not the sample's.
@@ -476,15 +487,28 @@ def evaluate(frame: pd.DataFrame, block: float = 20, resamples: int = 2000, seed
         )
         best_key, current_key = f"index_{on_sample:.5f}", f"index_{CURRENT_SHARE:.5f}"
         best_vs_current[t] = bootstrap(
-            lambda rows, b=best_key, c=current_key, t=t: pearson(col[b][rows], col[t][rows]) - pearson(col[c][rows], col[t][rows]), n, idx
+            lambda rows, b=best_key, c=current_key, t=t: (
+                pearson(col[b][rows], col[t][rows]) - pearson(col[c][rows], col[t][rows])
+            ),
+            n,
+            idx,
         )
 
     blocks = {}
     for b in BLOCK_SENSITIVITY:
-        bidx = idx if b == block else stationary_bootstrap_indices(n, b, resamples, np.random.default_rng(seed + 100 + b))
+        bidx = (
+            idx if b == block else stationary_bootstrap_indices(n, b, resamples, np.random.default_rng(seed + 100 + b))
+        )
         blocks[b] = (
             bootstrap(corr_of("with_disclosure", PRIMARY), n, bidx),
-            bootstrap(lambda rows: pearson(col["with_disclosure"][rows], col[PRIMARY][rows]) - pearson(col["without_disclosure"][rows], col[PRIMARY][rows]), n, bidx),
+            bootstrap(
+                lambda rows: (
+                    pearson(col["with_disclosure"][rows], col[PRIMARY][rows])
+                    - pearson(col["without_disclosure"][rows], col[PRIMARY][rows])
+                ),
+                n,
+                bidx,
+            ),
         )
 
     bands: dict[str, dict[str, Estimate | int]] = {}
@@ -501,14 +525,36 @@ def evaluate(frame: pd.DataFrame, block: float = 20, resamples: int = 2000, seed
         }
 
     # Context: the market-only index over the whole real history (no disclosures there).
-    long = frame[frame["without_disclosure"].notna() & frame["fwd_ret_20"].notna() & (frame["date"] <= MARKET_HISTORY[1])].reset_index(drop=True)
+    long = frame[
+        frame["without_disclosure"].notna() & frame["fwd_ret_20"].notna() & (frame["date"] <= MARKET_HISTORY[1])
+    ].reset_index(drop=True)
     lidx = stationary_bootstrap_indices(len(long), block, resamples, np.random.default_rng(seed + 1))
     lcol = {c: long[c].to_numpy(float) for c in ("without_disclosure", *TARGETS)}
-    long_corr = {t: bootstrap(lambda rows, t=t: pearson(lcol["without_disclosure"][rows], lcol[t][rows]), len(long), lidx) for t in TARGETS}
+    long_corr = {
+        t: bootstrap(lambda rows, t=t: pearson(lcol["without_disclosure"][rows], lcol[t][rows]), len(long), lidx)
+        for t in TARGETS
+    }
     long_window = (long["date"].iloc[0], long["date"].iloc[-1], len(long)) if len(long) else (window[0], window[1], 0)
     return Results(
-        window[0], window[1], n, block, resamples, seed, recompute_max_diff, corr, corr_diff, sweep, sweep_diff,
-        best_share, best_vs_current, blocks, float(sample["disclosure_weight"].mean()), bands, long_corr, long_window, sample,
+        window[0],
+        window[1],
+        n,
+        block,
+        resamples,
+        seed,
+        recompute_max_diff,
+        corr,
+        corr_diff,
+        sweep,
+        sweep_diff,
+        best_share,
+        best_vs_current,
+        blocks,
+        float(sample["disclosure_weight"].mean()),
+        bands,
+        long_corr,
+        long_window,
+        sample,
     )
 
 
@@ -530,7 +576,7 @@ def _cnn_series(data: dict, key: str) -> pd.Series:
     points = data[key]["data"]
     s = pd.Series(
         [p["y"] for p in points],
-        index=[datetime.fromtimestamp(p["x"] / 1000, tz=timezone.utc).date() for p in points],
+        index=[datetime.fromtimestamp(p["x"] / 1000, tz=UTC).date() for p in points],
         dtype=float,
     )
     return s[~s.index.duplicated(keep="last")].sort_index()
@@ -562,8 +608,13 @@ def cnn_check(path: Path = CNN_OUTPUT, start: date = date(2022, 6, 1), end: date
     both = both[(both.index >= start) & (both.index <= end)]
     same = float(np.mean([band_of(a) == band_of(b) for a, b in zip(both["ours"], both["cnn"])]))
     return CnnCheck(
-        both.index[0], both.index[-1], len(both), pearson(both["ours"].to_numpy(), both["cnn"].to_numpy()),
-        float(np.mean(np.abs(both["ours"] - both["cnn"]))), same, both,
+        both.index[0],
+        both.index[-1],
+        len(both),
+        pearson(both["ours"].to_numpy(), both["cnn"].to_numpy()),
+        float(np.mean(np.abs(both["ours"] - both["cnn"]))),
+        same,
+        both,
     )
 
 
@@ -745,7 +796,8 @@ def no_claim_report(p: Provenance, cnn: CnnCheck | None, report: Path, cnn_png: 
         "",
         "`python -m benchmarks.evaluate_index --database-url ...` was run on a warehouse whose data is (at least partly) "
         "generated. **No statement about whether the disclosure component helps, or about any weight, can be made from it**, because "
-        + "; and ".join(reasons) + ".",
+        + "; and ".join(reasons)
+        + ".",
         "",
         "What the warehouse holds:",
         "",
@@ -759,13 +811,15 @@ def no_claim_report(p: Provenance, cnn: CnnCheck | None, report: Path, cnn_png: 
         lines += cnn_lines(cnn)
         if cnn_png is not None:
             lines += [f"![CNN sanity check]({_rel(cnn_png, report)})", ""]
-    lines += [f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}.", ""]
+    lines += [f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M UTC}.", ""]
     return "\n".join(lines)
 
 
 def verdict(res: Results) -> tuple[str, str]:
     """(does the component help, what weight the evidence suggests), in plain words."""
-    better = [t for t in TARGETS if res.corr_diff[t].excludes(0.0) and np.sign(res.corr_diff[t].value) == EXPECTED_SIGN[t]]
+    better = [
+        t for t in TARGETS if res.corr_diff[t].excludes(0.0) and np.sign(res.corr_diff[t].value) == EXPECTED_SIGN[t]
+    ]
     worse = [t for t in TARGETS if res.corr_diff[t].excludes(0.0) and t not in better]
     if not better and not worse:
         help_text = (
@@ -776,17 +830,21 @@ def verdict(res: Results) -> tuple[str, str]:
         parts = []
         if better:
             parts.append(
-                "moves the correlation with " + ", ".join(f"{TARGET_LABELS[t]} ({res.corr_diff[t].fmt(3)})" for t in better)
+                "moves the correlation with "
+                + ", ".join(f"{TARGET_LABELS[t]} ({res.corr_diff[t].fmt(3)})" for t in better)
                 + " in the expected direction"
             )
         if worse:
             parts.append(
-                "moves the correlation with " + ", ".join(f"{TARGET_LABELS[t]} ({res.corr_diff[t].fmt(3)})" for t in worse)
+                "moves the correlation with "
+                + ", ".join(f"{TARGET_LABELS[t]} ({res.corr_diff[t].fmt(3)})" for t in worse)
                 + " against it"
             )
         rest = [t for t in TARGETS if t not in better and t not in worse]
         help_text = (
-            "Adding the disclosure component (share 1/8) " + "; it ".join(parts) + ", with a 95% interval excluding zero"
+            "Adding the disclosure component (share 1/8) "
+            + "; it ".join(parts)
+            + ", with a 95% interval excluding zero"
             + (f"; for the other {len(rest)} outcomes the interval includes zero" if rest else "")
             + (
                 f". With {len(TARGETS)} outcomes tested, one interval excluding zero is what chance alone gives up to about "
@@ -822,7 +880,11 @@ def context_lines(res: Results) -> list[str]:
     lines = [
         f"- The disclosure component alone: r = {alone['fwd_ret_20'].fmt(3)} with the {TARGET_LABELS['fwd_ret_20']} and "
         f"{alone['fwd_vol_20'].fmt(3)} with the {TARGET_LABELS['fwd_vol_20']}"
-        + (" (both intervals include zero)" if not alone["fwd_ret_20"].excludes(0) and not alone["fwd_vol_20"].excludes(0) else "")
+        + (
+            " (both intervals include zero)"
+            if not alone["fwd_ret_20"].excludes(0) and not alone["fwd_vol_20"].excludes(0)
+            else ""
+        )
         + "; "
         + ", ".join(
             f"its sign on the {TARGET_LABELS[t]} is {'the expected one' if np.sign(alone[t].value) == EXPECTED_SIGN[t] else 'opposite to the expected one'}"
@@ -832,7 +894,11 @@ def context_lines(res: Results) -> list[str]:
         "- The market-only index itself does not forecast either: over the whole real market history "
         f"({res.long_window[0]}..{res.long_window[1]}) its r with the {TARGET_LABELS['fwd_ret_20']} is "
         f"{res.long_corr['fwd_ret_20'].fmt(3)} and with the {TARGET_LABELS['fwd_vol_20']} {res.long_corr['fwd_vol_20'].fmt(3)}"
-        + (" (no interval excludes zero)." if not long_sig else "; intervals excluding zero: " + ", ".join(TARGET_LABELS[t] for t in long_sig) + "."),
+        + (
+            " (no interval excludes zero)."
+            if not long_sig
+            else "; intervals excluding zero: " + ", ".join(TARGET_LABELS[t] for t in long_sig) + "."
+        ),
     ]
     if blocks and others:
         lines.append(
@@ -858,18 +924,25 @@ def _band(e: Estimate, n: int) -> str:
 
 
 def report_text(
-    res: Results, cnn: CnnCheck, p: Provenance | None, paths: dict[str, Path], report: Path, elapsed: float, source: str = REAL_SOURCE
+    res: Results,
+    cnn: CnnCheck,
+    p: Provenance | None,
+    paths: dict[str, Path],
+    report: Path,
+    elapsed: float,
+    source: str = REAL_SOURCE,
 ) -> str:
     help_text, weight_text = verdict(res)
-    corr_rows = [
-        (VARIANTS[v], *(res.corr[(v, t)].fmt(3) for t in TARGETS))
-        for v in VARIANTS
-    ]
+    corr_rows = [(VARIANTS[v], *(res.corr[(v, t)].fmt(3) for t in TARGETS)) for v in VARIANTS]
     corr_rows.append(("with − without", *(res.corr_diff[t].fmt(3) for t in TARGETS)))
     n_disc = int(np.isfinite(res.frame["disclosure_alone"]).sum())
     n_weighted = int(((res.frame["quality"].fillna(0) >= MIN_QUALITY) & res.frame["disclosure_alone"].notna()).sum())
     sweep_rows = [
-        (_frac(s), f"{raw_weight_for_share(s):.3f}", *(f"{res.sweep[(s, t)].fmt(3)}; Δ {res.sweep_diff[(s, t)].value:+.3f}" for t in TARGETS))
+        (
+            _frac(s),
+            f"{raw_weight_for_share(s):.3f}",
+            *(f"{res.sweep[(s, t)].fmt(3)}; Δ {res.sweep_diff[(s, t)].value:+.3f}" for t in TARGETS),
+        )
         for s in SWEEP_SHARES
     ]
     best_rows = [
@@ -882,12 +955,22 @@ def report_text(
         small = min(b["n_fear"], b["n_greed"])
         band_rows.append(
             (
-                VARIANTS[v], b["n_fear"], _band(b["fear"], b["n_fear"]), b["n_greed"], _band(b["greed"], b["n_greed"]),
-                _band(b["spread"], small), b["hit"].fmt(2, signed=False) if small >= MIN_BAND_DAYS else f"{b['hit'].value:.2f} (too few days)",
+                VARIANTS[v],
+                b["n_fear"],
+                _band(b["fear"], b["n_fear"]),
+                b["n_greed"],
+                _band(b["greed"], b["n_greed"]),
+                _band(b["spread"], small),
+                b["hit"].fmt(2, signed=False) if small >= MIN_BAND_DAYS else f"{b['hit'].value:.2f} (too few days)",
             )
         )
     block_rows = [
-        (f"{b:g}" + (" (i.i.d.)" if b == 1 else " (used)" if b == res.block else ""), w.fmt(3), d.fmt(3), f"{w.high - w.low:.3f}")
+        (
+            f"{b:g}" + (" (i.i.d.)" if b == 1 else " (used)" if b == res.block else ""),
+            w.fmt(3),
+            d.fmt(3),
+            f"{w.high - w.low:.3f}",
+        )
         for b, (w, d) in res.blocks.items()
     ]
     long_rows = [(TARGET_LABELS[t], res.long_corr[t].fmt(3)) for t in TARGETS]
@@ -899,7 +982,7 @@ def report_text(
         "",
         f"Generated by `python -m benchmarks.evaluate_index` from data in the repository: {source}, then the component "
         "scores of `dart_marts.fear_greed_index` and the disclosure quality of `dart_marts.index_weights`. "
-        f"Run time {elapsed / 60:.1f} min; generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}.",
+        f"Run time {elapsed / 60:.1f} min; generated {datetime.now(UTC):%Y-%m-%d %H:%M UTC}.",
         "",
         "## Result",
         "",
@@ -927,7 +1010,7 @@ def report_text(
         "intervals account for that overlap; i.i.d. intervals are much narrower (table below).",
         "- **Expected directions, stated before looking:** a fear & greed index is read contrarian, so it should "
         "correlate negatively with forward returns (fear precedes rebounds) and negatively with forward volatility (fear "
-        "comes with turbulence, which persists). \"Better\" in this report means further in that direction.",
+        'comes with turbulence, which persists). "Better" in this report means further in that direction.',
         "- The market-only index is the same in both variants, so their difference isolates the disclosure component; "
         f"the recomputation from component scores matches the warehouse's `value` within {res.recompute_max_diff:.3f} points.",
         "",
@@ -942,7 +1025,9 @@ def report_text(
         f"Why a block bootstrap: the same figures for the {TARGET_LABELS[PRIMARY]} with other mean block lengths "
         "(1 = i.i.d. resampling of days, which ignores that neighbouring forward windows share 19 of 20 sessions):",
         "",
-        *_table(("mean block (sessions)", "r, with disclosure", "with − without", "width of the r interval"), block_rows),
+        *_table(
+            ("mean block (sessions)", "r, with disclosure", "with − without", "width of the r interval"), block_rows
+        ),
         "",
         fig("correlations", "correlations"),
         "",
@@ -974,11 +1059,20 @@ def report_text(
         "",
         fig("weight_sweep", "weight sweep"),
         "",
-        "Best share per outcome (\"best\" = the correlation furthest in the expected direction), the 95% interval of "
+        'Best share per outcome ("best" = the correlation furthest in the expected direction), the 95% interval of '
         "the best share over the bootstrap resamples, and the change in r from the current 1/8 to the sample's best share "
         "(every expected sign is negative, so a negative change is an improvement):",
         "",
-        *_table(("outcome", "best s on sample", "95% interval of best s", "resamples with best s ≥ 1/8", "r(best) − r(1/8)"), best_rows),
+        *_table(
+            (
+                "outcome",
+                "best s on sample",
+                "95% interval of best s",
+                "resamples with best s ≥ 1/8",
+                "r(best) − r(1/8)",
+            ),
+            best_rows,
+        ),
         "",
         f"Decision rule (in the script, not tuned to this sample): the weight in `index_weights` changes only if, on the "
         f"primary outcome ({TARGET_LABELS[PRIMARY]}), the interval of the best share excludes the current 1/8 and the "
@@ -1010,9 +1104,15 @@ def report_text(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="evaluate this warehouse (e.g. the demo's) instead of building the real one")
-    parser.add_argument("--output", type=Path, help="report path (default docs/evaluation.md; with --database-url "
-                        "$DART_FG_HOME/evaluation/evaluation.md, so a demo run never overwrites the committed report)")
+    parser.add_argument(
+        "--database-url", help="evaluate this warehouse (e.g. the demo's) instead of building the real one"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="report path (default docs/evaluation.md; with --database-url "
+        "$DART_FG_HOME/evaluation/evaluation.md, so a demo run never overwrites the committed report)",
+    )
     parser.add_argument("--block", type=float, default=20, help="mean block length in sessions (default 20)")
     parser.add_argument("--resamples", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20250320, help="bootstrap seed")

@@ -106,7 +106,8 @@ def fill(engine: sa.Engine, start: date, end: date) -> dict[str, object]:
         r
         for item in ECOS_ITEMS
         for r in history.ecos_rows(item, start, end)
-        if date(int(r["TIME"][:4]), int(r["TIME"][4:6]), int(r["TIME"][6:8])) in sessions  # XKRX sessions only, like the product
+        if date(int(r["TIME"][:4]), int(r["TIME"][4:6]), int(r["TIME"][6:8]))
+        in sessions  # XKRX sessions only, like the product
     )
     counts[BOND_YIELDS.name] = _copy(engine, BOND_YIELDS, ecos, "replay")
     counts["load_s"] = time.perf_counter() - started
@@ -122,7 +123,10 @@ def _number(text: str) -> float | None:
 
 def seed_path() -> dict[date, dict[str, float | None]]:
     with gzip.open(SEED_PATH, "rt", newline="") as f:
-        return {date.fromisoformat(r["date"]): {k: _number(v) for k, v in r.items() if k != "date"} for r in csv.DictReader(f)}
+        return {
+            date.fromisoformat(r["date"]): {k: _number(v) for k, v in r.items() if k != "date"}
+            for r in csv.DictReader(f)
+        }
 
 
 def replayed(engine: sa.Engine) -> dict[date, dict[str, float | None]]:
@@ -140,7 +144,9 @@ def replayed(engine: sa.Engine) -> dict[date, dict[str, float | None]]:
     with engine.connect() as conn:
         result = conn.execute(sa.text(sql))
         return {
-            r["date"]: {k: (float(v) if isinstance(v, (Decimal, int, float)) else v) for k, v in r.items() if k != "date"}
+            r["date"]: {
+                k: (float(v) if isinstance(v, (Decimal, int, float)) else v) for k, v in r.items() if k != "date"
+            }
             for r in result.mappings()
         }
 
@@ -161,7 +167,9 @@ def compare(old: dict, new: dict, start: date, end: date, threshold: float) -> d
             for d in days
             if d in new and new[d][f"{c}_score"] is not None and old[d][f"{c}_score"] is not None
         ]
-        one_sided = sum(1 for d in days if d in new and (new[d][f"{c}_score"] is None) != (old[d][f"{c}_score"] is None))
+        one_sided = sum(
+            1 for d in days if d in new and (new[d][f"{c}_score"] is None) != (old[d][f"{c}_score"] is None)
+        )
         per_component[c] = {
             "max": max(score_diffs, default=0.0),
             "over_1": sum(1 for x in score_diffs if x > 1),
@@ -259,14 +267,19 @@ def _rounding_only(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and a != b
 
 
-def attribute(old: dict, new: dict, diffs: list[tuple[float, date]], threshold: float, window: int = 126) -> list[dict[str, str]]:
+def attribute(
+    old: dict, new: dict, diffs: list[tuple[float, date]], threshold: float, window: int = 126
+) -> list[dict[str, str]]:
     """Every day over the threshold with the reason: for each component whose score differs, the
     sessions of its percentile window (the last `window` sessions) where its raw input differs
     between the paths or exists on one side only. A day with no such session is 'unexplained'."""
     calendar = sorted(d for d in old if d in new)
     position = {d: i for i, d in enumerate(calendar)}
     differs = raw_differences(old, new, calendar[0], calendar[-1])
-    bad = {c: set(days) | {d for d in calendar if (old[d][c] is None) != (new[d][c] is None)} for c, days in differs.items()}
+    bad = {
+        c: set(days) | {d for d in calendar if (old[d][c] is None) != (new[d][c] is None)}
+        for c, days in differs.items()
+    }
     rows = []
     for gap, d in sorted(diffs, key=lambda x: x[1]):
         if gap <= threshold:
@@ -288,10 +301,16 @@ def attribute(old: dict, new: dict, diffs: list[tuple[float, date]], threshold: 
                 )
             else:
                 causes.append(f"{c}: unexplained (no raw difference in its window)")
-        rows.append({
-            "date": d.isoformat(), "seed_path": f"{old[d]['value']:.2f}", "replay": f"{new[d]['value']:.2f}",
-            "abs_diff": f"{gap:.2f}", "components": differing_components(old[d], new[d]), "cause": "; ".join(causes),
-        })
+        rows.append(
+            {
+                "date": d.isoformat(),
+                "seed_path": f"{old[d]['value']:.2f}",
+                "replay": f"{new[d]['value']:.2f}",
+                "abs_diff": f"{gap:.2f}",
+                "components": differing_components(old[d], new[d]),
+                "cause": "; ".join(causes),
+            }
+        )
     return rows
 
 
@@ -320,12 +339,16 @@ def section(r: dict) -> str:
     diffs = c["diffs"]
     over = sum(1 for x, _ in diffs if x > c["threshold"])
     worst = [
-        (d.isoformat(), f"{r['old'][d]['value']:.2f}", f"{r['new'][d]['value']:.2f}", f"{x:.2f}", differing_components(r["old"][d], r["new"][d]))
+        (
+            d.isoformat(),
+            f"{r['old'][d]['value']:.2f}",
+            f"{r['new'][d]['value']:.2f}",
+            f"{x:.2f}",
+            differing_components(r["old"][d], r["new"][d]),
+        )
         for x, d in diffs[: r["worst"]]
     ]
-    components = [
-        (name, f"{v['max']:.2f}", v["over_1"], v["one_sided"]) for name, v in c["per_component"].items()
-    ]
+    components = [(name, f"{v['max']:.2f}", v["over_1"], v["one_sided"]) for name, v in c["per_component"].items()]
     counts = r["counts"]
     offset = r["breadth_offset"]
     calendar = sorted(r["old"])
@@ -358,7 +381,7 @@ def section(r: dict) -> str:
         f"- every day over {c['threshold']} points with its cause: `benchmarks/data/replay_differences.csv` "
         f"({len(r['attribution'])} days; unexplained: "
         f"{sum('unexplained' in row['cause'] for row in r['attribution'])}).",
-        f"- breadth: replayed summation (KRW) minus seed summation x 1e6 over the window spans "
+        "- breadth: replayed summation (KRW) minus seed summation x 1e6 over the window spans "
         + (f"{offset[0]:.3g}..{offset[1]:.3g} KRW" if offset else "n/a")
         + " (an offset from the different start; the seed's own glitches after 2025-03-21 move it).",
         "",
@@ -403,7 +426,9 @@ def next_session(engine: sa.Engine, url: str, end: date, target: Path) -> dict[s
     return timings
 
 
-def run(start: date, end: date, compare_from: date, compare_to: date, threshold: float, worst: int, keep_target: Path | None) -> dict:
+def run(
+    start: date, end: date, compare_from: date, compare_to: date, threshold: float, worst: int, keep_target: Path | None
+) -> dict:
     with scratch_postgres() as url:
         engine = sa.create_engine(url)
         counts = fill(engine, start, end)
@@ -417,16 +442,28 @@ def run(start: date, end: date, compare_from: date, compare_to: date, threshold:
         import json
 
         run_results = json.loads((target / "run_results.json").read_text())
-        node_s = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in run_results["results"] if r["unique_id"].startswith("model.")}
+        node_s = {
+            r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"]
+            for r in run_results["results"]
+            if r["unique_id"].startswith("model.")
+        }
         new = replayed(engine)
         one_day = next_session(engine, url, end, target)
         engine.dispose()
     old = seed_path()
     return {
-        "start": start, "end": end, "compare_from": compare_from, "compare_to": compare_to,
-        "counts": counts, "build_s": build_s, "nodes": len(run_results["results"]), "node_s": node_s,
+        "start": start,
+        "end": end,
+        "compare_from": compare_from,
+        "compare_to": compare_to,
+        "counts": counts,
+        "build_s": build_s,
+        "nodes": len(run_results["results"]),
+        "node_s": node_s,
         "one_day": one_day,
-        "old": old, "new": new, "worst": worst,
+        "old": old,
+        "new": new,
+        "worst": worst,
         "comparison": compare(old, new, compare_from, compare_to, threshold),
         "breadth_offset": breadth_offset(old, new, compare_from, compare_to),
         "raw": raw_differences(old, new, compare_from, compare_to),

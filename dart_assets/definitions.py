@@ -2,11 +2,12 @@
 
 import dagster as dg
 
+from dart_assets.core.logs import configure_logging
+
 # Modules, not their `defs`: Dagster refuses a module that holds more than one Definitions
 # object at module scope (`dagster dev -m dart_assets.definitions` would fail to load).
 from dart_assets.ops.defs import with_automation
 from dart_assets.sources import defs as ingestion
-from dart_assets.core.logs import configure_logging
 from dart_assets.transform import defs as transform
 
 # DART_FG_LOG_FORMAT=json: the Python logs of the code server and the run workers as JSON lines

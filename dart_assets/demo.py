@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from dart_assets.core.calendar import previous_session, xkrx
-from dart_assets.sources.http.quota import seoul_today
 from dart_assets.core.settings import DEFAULT_ECOS_BASE_URL, DEFAULT_KRX_BASE_URL, get_settings
+from dart_assets.sources.http.quota import seoul_today
 from dart_assets.warehouse.db import get_engine
 
 DEMO_KEY = "0" * 40  # accepted by the simulator only
@@ -200,7 +200,9 @@ def _append_log(instance: dg.DagsterInstance, run_id: str) -> None:
     with log_path().open("a", encoding="utf-8") as log:
         for record in instance.all_logs(run_id):
             level = logging.getLevelName(record.level)
-            log.write(f"{record.timestamp:.3f} {run_id[:8]} {level:<7} {record.step_key or '-'} {record.user_message}\n")
+            log.write(
+                f"{record.timestamp:.3f} {run_id[:8]} {level:<7} {record.step_key or '-'} {record.user_message}\n"
+            )
 
 
 TABLES = [
@@ -221,7 +223,16 @@ TABLES = [
     "dart_marts.index_weights",
     "dart_marts.fear_greed_index",
 ]
-COMPONENTS = ("momentum", "strength", "breadth", "put_call", "volatility", "safe_haven", "junk_bond", "disclosure_sentiment")
+COMPONENTS = (
+    "momentum",
+    "strength",
+    "breadth",
+    "put_call",
+    "volatility",
+    "safe_haven",
+    "junk_bond",
+    "disclosure_sentiment",
+)
 
 
 def table_counts() -> dict[str, int]:
@@ -239,9 +250,14 @@ def table_counts() -> dict[str, int]:
 def latest_reading(before: date) -> dict | None:
     """The index row of the last session before `before`, or None."""
     with get_engine().connect() as conn:
-        row = conn.execute(
-            sa.text("SELECT * FROM dart_marts.fear_greed_index WHERE date < :d ORDER BY date DESC LIMIT 1"), {"d": before}
-        ).mappings().first()
+        row = (
+            conn.execute(
+                sa.text("SELECT * FROM dart_marts.fear_greed_index WHERE date < :d ORDER BY date DESC LIMIT 1"),
+                {"d": before},
+            )
+            .mappings()
+            .first()
+        )
     return dict(row) if row else None
 
 
@@ -271,7 +287,10 @@ def main() -> int:
         ok = execute(instance, "dart_daily", windows.dart_days) and ok
         for week in windows.weeks:
             ok = execute(instance, "dart_weekly", week) and ok
-        ok = execute(instance, "market_daily", windows.market_sessions, progress=(sessions, "market_raw/stock_trades")) and ok
+        ok = (
+            execute(instance, "market_daily", windows.market_sessions, progress=(sessions, "market_raw/stock_trades"))
+            and ok
+        )
     print("\nRows now in the warehouse:")
     for table, n in table_counts().items():
         print(f"  {table:42s} {n if n >= 0 else 'missing'}")

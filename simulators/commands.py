@@ -22,18 +22,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--port", type=int, default=8089, help="TCP port (default 8089; 0 picks a free one)")
     parser.add_argument("--seed", type=int, default=42, help="seed of generated data and faults (default 42)")
-    parser.add_argument("--daily-volume", type=int, default=None, help="filings per business day instead of the realistic 450-700")
-    parser.add_argument("--valid-key", action="append", dest="valid_keys", metavar="KEY", help="accept only this test key (repeatable; never a real DART key: command lines are visible to other users); default: any 40-character key")
+    parser.add_argument(
+        "--daily-volume", type=int, default=None, help="filings per business day instead of the realistic 450-700"
+    )
+    parser.add_argument(
+        "--valid-key",
+        action="append",
+        dest="valid_keys",
+        metavar="KEY",
+        help="accept only this test key (repeatable; never a real DART key: command lines are visible to other users); default: any 40-character key",
+    )
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every response")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="F", help="fraction answered HTTP 500/502/503")
-    parser.add_argument("--timeout-rate", type=float, default=0.0, metavar="F", help="fraction that hang for --timeout-sleep seconds")
+    parser.add_argument(
+        "--timeout-rate", type=float, default=0.0, metavar="F", help="fraction that hang for --timeout-sleep seconds"
+    )
     parser.add_argument("--timeout-sleep", type=float, default=30.0, metavar="SECONDS")
-    parser.add_argument("--malformed-rate", type=float, default=0.0, metavar="F", help="fraction with a truncated or non-JSON body")
+    parser.add_argument(
+        "--malformed-rate", type=float, default=0.0, metavar="F", help="fraction with a truncated or non-JSON body"
+    )
     parser.add_argument("--maintenance", action="store_true", help="answer status 800 to everything")
-    parser.add_argument("--quota", type=int, default=None, metavar="N", help="calls per key per day and service before status 020 (KRX 429, ECOS ERROR-602)")
-    parser.add_argument("--inject-new-filings-per-page", type=int, default=0, metavar="N", help="new filings appearing between list.json pages")
-    parser.add_argument("--unapproved-endpoint", action="append", default=[], dest="unapproved_endpoints", metavar="CAT/NAME", help="KRX endpoint the key is not approved for: HTTP 401 (repeatable)")
-    parser.add_argument("--unpublished-from", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="KRX sessions and ECOS days from this date on are not published yet")
+    parser.add_argument(
+        "--quota",
+        type=int,
+        default=None,
+        metavar="N",
+        help="calls per key per day and service before status 020 (KRX 429, ECOS ERROR-602)",
+    )
+    parser.add_argument(
+        "--inject-new-filings-per-page",
+        type=int,
+        default=0,
+        metavar="N",
+        help="new filings appearing between list.json pages",
+    )
+    parser.add_argument(
+        "--unapproved-endpoint",
+        action="append",
+        default=[],
+        dest="unapproved_endpoints",
+        metavar="CAT/NAME",
+        help="KRX endpoint the key is not approved for: HTTP 401 (repeatable)",
+    )
+    parser.add_argument(
+        "--unpublished-from",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="KRX sessions and ECOS days from this date on are not published yet",
+    )
     parser.set_defaults(func=run)
 
 

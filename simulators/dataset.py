@@ -34,7 +34,14 @@ CHANNEL_OF_MARKET = {"Y": "8", "K": "9", "N": "6"}
 RM_OF_MARKET = {"Y": "유", "K": "코", "N": "넥"}
 MAX_DAILY_VOLUME = 10_000  # keeps regular rcept_no sequences below the reserved ranges
 ACCOUNTING_FIRMS = ("삼일회계법인", "삼정회계법인", "안진회계법인", "한영회계법인", "대주회계법인", "신한회계법인")
-BLOCK_HOLDERS = ("국민연금공단", "국민연금공단", "삼성자산운용", "미래에셋자산운용", "한국투자신탁운용", "케이비자산운용")
+BLOCK_HOLDERS = (
+    "국민연금공단",
+    "국민연금공단",
+    "삼성자산운용",
+    "미래에셋자산운용",
+    "한국투자신탁운용",
+    "케이비자산운용",
+)
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
 GIVEN = ("민준", "서연", "도윤", "지우", "현우", "수빈", "영호", "정훈", "미경", "성민", "재원", "은정")
 
@@ -169,11 +176,7 @@ def _season_schedule(seed: int, year: int, month: int) -> dict[date, tuple[Compa
     Filings bunch up toward the legal deadline, as they do in reality.
     """
     season = SEASONS[month]
-    days = [
-        d
-        for d in (date(year, month, n) for n in range(1, season.deadline_day + 1))
-        if is_business_day(d)
-    ]
+    days = [d for d in (date(year, month, n) for n in range(1, season.deadline_day + 1)) if is_business_day(d)]
     skip = _corps_with_recorded_report(season.title.format(year=year + season.year_offset))
     schedule: dict[date, list[Company]] = {d: [] for d in days}
     for company in recorded.listed_companies():
@@ -419,16 +422,26 @@ def injected_filing(day: date, seed: int, index: int, corp_code: str | None, cor
     company = recorded.company_by_code().get(corp_code or "")
     if company is None:
         market = corp_cls or "K"
-        pool = recorded.unlisted_companies() if market == "E" else [c for c in recorded.listed_companies() if c.corp_cls == market]
+        pool = (
+            recorded.unlisted_companies()
+            if market == "E"
+            else [c for c in recorded.listed_companies() if c.corp_cls == market]
+        )
         company = draw.pick(pool)
     if company.corp_cls == "E":
         title, channel, rm = draw.pick(_title_pools()[UNLISTED_DART]), "0", ""
     else:
-        title, channel, rm = draw.pick(_title_pools()[EXCHANGE]), CHANNEL_OF_MARKET[company.corp_cls], RM_OF_MARKET[company.corp_cls]
+        title, channel, rm = (
+            draw.pick(_title_pools()[EXCHANGE]),
+            CHANNEL_OF_MARKET[company.corp_cls],
+            RM_OF_MARKET[company.corp_cls],
+        )
     return _make(company, title, _number(day, channel, INJECTED_SEQ_BASE + index), company.corp_name, day, rm)
 
 
-def find_periodic_filing(corp_code: str, bsns_year: int, reprt_code: str, seed: int, daily_volume: int | None) -> Filing | None:
+def find_periodic_filing(
+    corp_code: str, bsns_year: int, reprt_code: str, seed: int, daily_volume: int | None
+) -> Filing | None:
     """The listed periodic report behind a financial statement, so fnltt* rcept_no joins to list.json."""
     position = periodic_filing_position(corp_code, bsns_year, reprt_code, seed)
     if position is None:

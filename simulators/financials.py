@@ -24,7 +24,14 @@ FIRST_YEAR = 2015  # DS003 data starts with business year 2015
 QUARTER_OF_REPRT = {"11013": 1, "11012": 2, "11014": 3, "11011": 4}
 FS_NAMES = {"CFS": "연결재무제표", "OFS": "재무제표"}
 SJ_NAMES = {"BS": "재무상태표", "IS": "손익계산서"}
-_CITIES = ("서울특별시 강남구 테헤란로", "서울특별시 영등포구 여의대로", "경기도 성남시 분당구 판교역로", "부산광역시 해운대구 센텀중앙로", "인천광역시 연수구 송도과학로", "대전광역시 유성구 대덕대로")
+_CITIES = (
+    "서울특별시 강남구 테헤란로",
+    "서울특별시 영등포구 여의대로",
+    "경기도 성남시 분당구 판교역로",
+    "부산광역시 해운대구 센텀중앙로",
+    "인천광역시 연수구 송도과학로",
+    "대전광역시 유성구 대덕대로",
+)
 
 
 class Account(NamedTuple):
@@ -210,7 +217,9 @@ def _recorded_amounts(rows: list[dict[str, str]], quarter: int, account: Account
     }
 
 
-def _amounts(corp_code: str, real: list[dict[str, str]] | None, fs_div: str, year: int, quarter: int, account: Account) -> dict[str, int | None]:
+def _amounts(
+    corp_code: str, real: list[dict[str, str]] | None, fs_div: str, year: int, quarter: int, account: Account
+) -> dict[str, int | None]:
     """Recorded figures where they exist; the separate (OFS) statements of a recorded company are
     its consolidated figures scaled down, so both stay in proportion."""
     recorded_values = _recorded_amounts(real, quarter, account) if real else None
@@ -221,7 +230,9 @@ def _amounts(corp_code: str, real: list[dict[str, str]] | None, fs_div: str, yea
     return recorded_values
 
 
-def _company_items(found: Company, year: int, reprt_code: str, seed: int, daily_volume: int | None, today: date) -> list[dict[str, str]]:
+def _company_items(
+    found: Company, year: int, reprt_code: str, seed: int, daily_volume: int | None, today: date
+) -> list[dict[str, str]]:
     if year < FIRST_YEAR or not found.stock_code:
         return []
     quarter = QUARTER_OF_REPRT[reprt_code]

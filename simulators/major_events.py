@@ -159,7 +159,12 @@ def generated_item(endpoint: str, filing: Filing, seed: int) -> dict[str, str]:
     template = recorded_items(endpoint)[0]
     rng = random.Random(f"{seed}:{endpoint}:{filing.rcept_no}")
     filed = date(int(filing.rcept_no[:4]), int(filing.rcept_no[4:6]), int(filing.rcept_no[6:8]))
-    identity = {"rcept_no": filing.rcept_no, "corp_cls": filing.corp_cls, "corp_code": filing.corp_code, "corp_name": filing.corp_name}
+    identity = {
+        "rcept_no": filing.rcept_no,
+        "corp_cls": filing.corp_cls,
+        "corp_code": filing.corp_code,
+        "corp_name": filing.corp_name,
+    }
     return {name: identity.get(name) or _value(rng, name, value, filed, filing) for name, value in template.items()}
 
 
@@ -189,7 +194,11 @@ def answer(
     day = bgn
     while day <= end + timedelta(days=MAX_LISTING_DELAY_DAYS):
         for filing in company_filings(day, corp_code):
-            if low <= filing.rcept_no[:8] <= high and filing.rcept_no not in items and endpoint_of_title(filing.report_nm) == endpoint:
+            if (
+                low <= filing.rcept_no[:8] <= high
+                and filing.rcept_no not in items
+                and endpoint_of_title(filing.report_nm) == endpoint
+            ):
                 items[filing.rcept_no] = generated_item(endpoint, filing, seed)
         day += timedelta(days=1)
     if not items:

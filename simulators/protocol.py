@@ -51,4 +51,4 @@ def xml_error_body(error: ApiError) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<result>\n<status>{error.status}</status>\n<message>{error.message}</message>\n</result>\n"
-    ).encode("utf-8")
+    ).encode()

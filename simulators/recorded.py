@@ -169,7 +169,12 @@ def web_list_rows() -> tuple[Filing, ...]:
     return tuple(rows)
 
 
-PERIODIC_TITLES = {"11011": "사업보고서 ({year}.12)", "11012": "반기보고서 ({year}.06)", "11013": "분기보고서 ({year}.03)", "11014": "분기보고서 ({year}.09)"}
+PERIODIC_TITLES = {
+    "11011": "사업보고서 ({year}.12)",
+    "11012": "반기보고서 ({year}.06)",
+    "11013": "분기보고서 ({year}.03)",
+    "11014": "분기보고서 ({year}.09)",
+}
 
 
 @lru_cache(maxsize=1)

@@ -44,12 +44,11 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from dart_assets.sources.http.quota import seoul_today
 from dart_assets.core.redaction import redact
+from dart_assets.sources.http.quota import seoul_today
 from simulators import corpcodes, dataset, financials, listing, major_events
 from simulators.dataset import Filing
 from simulators.market.service import MarketFaults, MarketService, ecos_result, parse_ecos_path
-from simulators.transport import LoggedRequest, Reply, TransportFaults, maybe_malformed, transport_fault
 from simulators.protocol import (
     JSON_TYPE,
     XML_TYPE,
@@ -59,6 +58,7 @@ from simulators.protocol import (
     json_body,
     xml_error_body,
 )
+from simulators.transport import LoggedRequest, Reply, TransportFaults, maybe_malformed, transport_fault
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,9 @@ class Simulator:
         # caches need no locks) while the event loop keeps serving sleeps, timeouts and shutdown
         # even when a long corp_code range takes seconds to generate.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dart-simulator-logic")
-        self.market = MarketService(lambda: self.config.market_faults, seed=config.seed, valid_keys=config.valid_market_keys)
+        self.market = MarketService(
+            lambda: self.config.market_faults, seed=config.seed, valid_keys=config.valid_market_keys
+        )
         self.stopping = threading.Event()
 
     def reset_quota(self) -> None:
@@ -128,7 +130,9 @@ class Simulator:
         key = params.pop("crtfc_key", None)
         return await self.serve(endpoint, params, self.config.faults, lambda: self._dart_reply(endpoint, key, params))
 
-    async def serve(self, endpoint: str, params: dict[str, str], faults: TransportFaults, answer: Callable[[], Reply]) -> Reply:
+    async def serve(
+        self, endpoint: str, params: dict[str, str], faults: TransportFaults, answer: Callable[[], Reply]
+    ) -> Reply:
         """Transport faults first (as a proxy or load balancer would), then the service's own
         answer, computed on the logic thread; the request is logged without its key."""
         reply = await transport_fault(faults, self._rng, self.sleep)
@@ -157,7 +161,11 @@ class Simulator:
                 payload, fault = self.list_json(params)
             elif endpoint in _MAJOR_EVENT_FILES:
                 payload = major_events.answer(
-                    endpoint.removesuffix(".json"), params, self.day_filings, self.config.seed, faults.event_field_overrides
+                    endpoint.removesuffix(".json"),
+                    params,
+                    self.day_filings,
+                    self.config.seed,
+                    faults.event_field_overrides,
                 )
                 fault = "event_fields" if faults.event_field_overrides else None
             else:
@@ -274,15 +282,25 @@ def create_app(simulator: Simulator) -> FastAPI:
             params = {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
         key = request.headers.get("AUTH_KEY")
         market = simulator.market
-        return respond(await simulator.serve(f"krx/{endpoint}", params, simulator.config.market_faults, lambda: market.krx(endpoint, key, params)))
+        return respond(
+            await simulator.serve(
+                f"krx/{endpoint}", params, simulator.config.market_faults, lambda: market.krx(endpoint, key, params)
+            )
+        )
 
     @app.get("/ecos/api/StatisticSearch/{key}/{kind}/{lang}/{first}/{last}/{stat}/{cycle}/{start}/{end}/{item}")
-    async def ecos(key: str, kind: str, lang: str, first: str, last: str, stat: str, cycle: str, start: str, end: str, item: str) -> Response:
+    async def ecos(
+        key: str, kind: str, lang: str, first: str, last: str, stat: str, cycle: str, start: str, end: str, item: str
+    ) -> Response:
         query = parse_ecos_path(first, last, stat, cycle, start, end, item)
         params = {"rows": f"{first}-{last}", "from": start, "to": end}
         market = simulator.market
-        answer = (lambda: ecos_result("ERROR-100")) if query is None or kind != "json" else (lambda: market.ecos(key, query))
-        return respond(await simulator.serve(f"ecos/StatisticSearch/{stat}/{item}", params, simulator.config.market_faults, answer))
+        answer = (
+            (lambda: ecos_result("ERROR-100")) if query is None or kind != "json" else (lambda: market.ecos(key, query))
+        )
+        return respond(
+            await simulator.serve(f"ecos/StatisticSearch/{stat}/{item}", params, simulator.config.market_faults, answer)
+        )
 
     return app
 

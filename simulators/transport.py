@@ -43,7 +43,9 @@ class LoggedRequest:
     fault: str | None = None  # timeout, http_error, maintenance, malformed, injected, ...
 
 
-async def transport_fault(faults: TransportFaults, rng: random.Random, sleep: Callable[[float], Awaitable[None]]) -> Reply | None:
+async def transport_fault(
+    faults: TransportFaults, rng: random.Random, sleep: Callable[[float], Awaitable[None]]
+) -> Reply | None:
     """The reply a broken network path gives instead of the service, or None to reach it."""
     if faults.latency_s > 0:
         await sleep(faults.latency_s)
@@ -58,7 +60,11 @@ async def transport_fault(faults: TransportFaults, rng: random.Random, sleep: Ca
 
 def maybe_malformed(reply: Reply, faults: TransportFaults, rng: random.Random) -> Reply:
     """A JSON reply cut off mid-stream or replaced by a proxy's HTML page, at `malformed_rate`."""
-    if not reply.media_type.startswith("application/json") or faults.malformed_rate <= 0 or rng.random() >= faults.malformed_rate:
+    if (
+        not reply.media_type.startswith("application/json")
+        or faults.malformed_rate <= 0
+        or rng.random() >= faults.malformed_rate
+    ):
         return reply
     if rng.random() < 0.5:
         body = reply.body[: max(1, len(reply.body) // 2)]

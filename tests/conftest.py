@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.core.settings import get_settings
-from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 from dart_assets.warehouse.embedded import to_sqlalchemy_url
 from dart_assets.warehouse.migrate import upgrade
+from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 
 TEST_KEY = "a" * 40  # a syntactically valid, fake OpenDART key
 

@@ -18,13 +18,14 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from dart_assets.alerting.channels import Alert, Channel, LogChannel, build_channels, deliver, redact
+from dart_assets.alerting.channels import Alert, Channel, LogChannel, build_channels, deliver
 from dart_assets.alerting.config import CONFIG_ENV, load_ops_config
+from dart_assets.core.redaction import redact_keys
 from dart_assets.core.settings import SettingsError
 
 log = logging.getLogger("dart_fg.alerts")
@@ -63,7 +64,7 @@ class Finding:
 
 
 def _clean(details: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(redact(json.dumps(details, default=str)))
+    return json.loads(redact_keys(json.dumps(details, default=str)))
 
 
 def check_alert_config() -> list[Channel]:
@@ -101,11 +102,9 @@ def load_channels() -> list[Channel]:
     return channel_setup()[0]
 
 
-def raise_incident(
-    engine: sa.Engine, channels: list[Channel], key: str, kind: str, finding: Finding
-) -> bool:
+def raise_incident(engine: sa.Engine, channels: list[Channel], key: str, kind: str, finding: Finding) -> bool:
     """Open the incident and alert, unless it is already open. Returns True when it alerted."""
-    summary, details = redact(finding.summary), _clean(finding.details)
+    summary, details = redact_keys(finding.summary), _clean(finding.details)
     with engine.begin() as conn:
         opened = conn.execute(
             _OPEN, {"key": key, "kind": kind, "summary": summary, "details": json.dumps(details)}
@@ -127,7 +126,7 @@ def clear_incident(engine: sa.Engine, channels: list[Channel], key: str, note: s
             return False
         details = dict(row["details"] or {})
         if note:
-            details["resolution"] = redact(note)
+            details["resolution"] = redact_keys(note)
         _enqueue(conn, channels, Alert(key, row["kind"], "resolved", row["summary"], row["resolved_at"], details))
     return True
 
@@ -171,8 +170,13 @@ def _enqueue(conn: sa.Connection, channels: list[Channel], alert: Alert) -> None
         _ENQUEUE,
         [
             {
-                "key": alert.incident_key, "kind": alert.kind, "status": alert.status, "summary": alert.summary,
-                "details": json.dumps(alert.details, default=str), "at": alert.at, "channel": channel.name,
+                "key": alert.incident_key,
+                "kind": alert.kind,
+                "status": alert.status,
+                "summary": alert.summary,
+                "details": json.dumps(alert.details, default=str),
+                "at": alert.at,
+                "channel": channel.name,
             }
             for channel in channels
         ],
@@ -209,7 +213,9 @@ def deliver_outbox(
                 with engine.begin() as conn:
                     conn.execute(_DROPPED, {"id": row["id"], "reason": "channel no longer configured"})
                 continue
-            alert = Alert(row["incident_key"], row["kind"], row["status"], row["summary"], row["at"], dict(row["details"]))
+            alert = Alert(
+                row["incident_key"], row["kind"], row["status"], row["summary"], row["at"], dict(row["details"])
+            )
             ok = not deliver([channel], alert)
             backoff = min(RETRY_MAX, RETRY_BASE * 2 ** row["attempts"]).total_seconds()
             with engine.begin() as conn:
@@ -222,7 +228,9 @@ def open_incidents(engine: sa.Engine, kind: str) -> dict[str, dict[str, Any]]:
     """Open incidents of one kind: key -> the details they were last seen with."""
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT incident_key, details FROM dart_ops.alert_incidents WHERE kind = :kind AND status = 'open'"),
+            sa.text(
+                "SELECT incident_key, details FROM dart_ops.alert_incidents WHERE kind = :kind AND status = 'open'"
+            ),
             {"kind": kind},
         )
         return {r[0]: dict(r[1] or {}) for r in rows}
@@ -248,4 +256,12 @@ def reconcile(
 
 def utc_now() -> datetime:
     """The sensors' clock (one place, so tests can move it)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+def open_incident_counts(conn: sa.Connection) -> dict[str, int]:
+    """Open incidents per kind, with 0 for every kind that was ever opened."""
+    rows = conn.execute(
+        sa.text("SELECT kind, count(*) FILTER (WHERE status = 'open') FROM dart_ops.alert_incidents GROUP BY kind")
+    ).all()
+    return {kind: int(n) for kind, n in rows}

@@ -18,22 +18,9 @@ from typing import Any, Protocol
 import httpx
 from tenacity import retry, stop_after_attempt, wait_exponential
 
-from dart_assets.core import redaction
-from dart_assets.core.settings import SettingsError, get_settings
+from dart_assets.core.settings import SettingsError
 
 log = logging.getLogger("dart_fg.alerts")
-
-# Anything shaped like an OpenDART key, configured or not: alerts leave the machine.
-_KEY_LIKE = re.compile(r"\b[0-9A-Za-z]{40}\b")
-
-
-def redact(text: str) -> str:
-    """`text` without the configured keys, `crtfc_key=` values or 40-character key look-alikes."""
-    try:
-        keys = get_settings().api_keys
-    except SettingsError:
-        keys = ()
-    return _KEY_LIKE.sub(redaction.REDACTED, redaction.redact(text, keys))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ index; dates, offsets and limits are bounded; every error has one shape (errors.
 
 import inspect
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ from dart_assets.api.errors import ApiError, install_handlers, responses, strip_
 from dart_assets.api.keys import ApiPrincipal, KeyStore
 from dart_assets.api.metrics import install_metrics
 from dart_assets.api.middleware import GuardMiddleware
-from dart_assets.api.pagination import MAX_OFFSET, MAX_RANGE_DAYS, MIN_DATE, MAX_DATE
+from dart_assets.api.pagination import MAX_DATE, MAX_OFFSET, MAX_RANGE_DAYS, MIN_DATE
 from dart_assets.api.ratelimit import Limit, client_bucket, scaled
 
 PREFIX = "/api/dart"
@@ -44,7 +44,7 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="d
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _row(name: str, doc: str, fields: dict[str, Any], *, exact: bool = False) -> type[BaseModel]:
@@ -62,39 +62,55 @@ Disclosure = _row(
     "Disclosure",
     "A filing with its event type and impact score (null until scored).",
     {
-        "rcept_no": str, "rcept_dt": date, "corp_code": str, "corp_name": str, "stock_code": str | None,
-        "corp_cls": str, "report_nm": str, "flr_nm": str, "rm": str, "event_type": str | None,
+        "rcept_no": str,
+        "rcept_dt": date,
+        "corp_code": str,
+        "corp_name": str,
+        "stock_code": str | None,
+        "corp_cls": str,
+        "report_nm": str,
+        "flr_nm": str,
+        "rm": str,
+        "event_type": str | None,
         "impact_score": float | None,
     },
     exact=True,
 )
 ImpactScore = _row(
-    "ImpactScore", "A row of dart_marts.disclosure_impact_scores (every column of the mart).",
+    "ImpactScore",
+    "A row of dart_marts.disclosure_impact_scores (every column of the mart).",
     {"rcept_no": str, "rcept_dt": date, "event_type": str, "impact_score": float},
 )
 Sentiment = _row("Sentiment", "A row of dart_marts.daily_disclosure_sentiment (every column).", {"date": date})
 Event = _row(
-    "MarketMovingEvent", "A row of dart_marts.market_moving_events (every column).",
+    "MarketMovingEvent",
+    "A row of dart_marts.market_moving_events (every column).",
     {"event_id": str, "date": date, "kind": str},
 )
 FearGreed = _row(
-    "FearGreed", "A row of dart_marts.fear_greed_index (every column).",
+    "FearGreed",
+    "A row of dart_marts.fear_greed_index (every column).",
     {"date": date, "value": float, "label": str},
 )
 IndexWeight = _row(
-    "IndexWeight", "A row of dart_marts.index_weights (every column).", {"date": date, "component": str, "weight": float}
+    "IndexWeight",
+    "A row of dart_marts.index_weights (every column).",
+    {"date": date, "component": str, "weight": float},
 )
 OPS_ROWS = {
     "quarantine": _row(
-        "QuarantineRow", "A row of dart_ops.quarantine.",
+        "QuarantineRow",
+        "A row of dart_ops.quarantine.",
         {"id": int, "asset_key": str, "partition_key": str, "reason": str, "quarantined_at": datetime},
     ),
     "dead-letters": _row(
-        "DeadLetterRow", "A row of dart_ops.dead_letters.",
+        "DeadLetterRow",
+        "A row of dart_ops.dead_letters.",
         {"id": int, "job_name": str, "status": str, "failed_at": datetime},
     ),
     "partition-loads": _row(
-        "PartitionLoadRow", "A row of dart_ops.partition_loads.",
+        "PartitionLoadRow",
+        "A row of dart_ops.partition_loads.",
         {"asset_key": str, "partition_key": str, "loaded_at": datetime},
     ),
     "audit": _row("AuditRow", "A row of dart_ops.audit_log.", {"id": int, "at": datetime, "actor": str, "action": str}),
@@ -108,7 +124,10 @@ class Health(BaseModel):
 
 _PAGE_HEADERS = {
     "Link": {"description": 'the next page, RFC 8288: `<...&cursor=...>; rel="next"`', "schema": {"type": "string"}},
-    "X-Next-Cursor": {"description": "the cursor of the next page; absent on the last page", "schema": {"type": "string"}},
+    "X-Next-Cursor": {
+        "description": "the cursor of the next page; absent on the last page",
+        "schema": {"type": "string"},
+    },
 }
 
 
@@ -148,7 +167,7 @@ def create_app(
         description=(
             "DART disclosures, impact scores, sentiment and the KOSPI Fear & Greed index.\n\n"
             "Send the key in `X-API-Key`. Lists answer a page and, when more rows follow, a "
-            "`Link: <...>; rel=\"next\"` and an `X-Next-Cursor` header: pass that cursor back as "
+            '`Link: <...>; rel="next"` and an `X-Next-Cursor` header: pass that cursor back as '
             f"`cursor`. Dates run from {MIN_DATE} to {MAX_DATE}, at most {MAX_RANGE_DAYS} days per "
             "request, `to` defaulting to today in Asia/Seoul. Every error answers "
             '`{"error": "...", "status": N}`.'
@@ -324,8 +343,15 @@ def create_app(
     ) -> Any:
         """Filings with their event type and impact score (0-100, 50 = neutral), newest first."""
         return paged(
-            request, response, queries.DISCLOSURES, limit, cursor,
-            start=span[0], end=span[1], filters={"corp_code": corp_code, "event_type": event_type}, offset=offset,
+            request,
+            response,
+            queries.DISCLOSURES,
+            limit,
+            cursor,
+            start=span[0],
+            end=span[1],
+            filters={"corp_code": corp_code, "event_type": event_type},
+            offset=offset,
         )
 
     def mart(path: str, model: type[BaseModel], summary: str) -> None:
@@ -362,7 +388,10 @@ def create_app(
         tags=["marts"],
         dependencies=[reader],
         response_model=None,
-        responses={200: {"model": FearGreed, "description": "The newest index row"}, **responses(401, 403, 404, 429, 503)},
+        responses={
+            200: {"model": FearGreed, "description": "The newest index row"},
+            **responses(401, 403, 404, 429, 503),
+        },
     )
     def fear_greed_latest() -> Any:
         """The newest index value and its label."""
@@ -382,9 +411,7 @@ def create_app(
         },
     )
     def index_weights(
-        on: Annotated[
-            date | None, Query(alias="date", description="default: today in Asia/Seoul")
-        ] = None,
+        on: Annotated[date | None, Query(alias="date", description="default: today in Asia/Seoul")] = None,
     ) -> Any:
         """Component weights in force on a date (the latest on or before it)."""
         return read(queries.index_weights, pagination.check_date("date", on) if on else today())

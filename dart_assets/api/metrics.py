@@ -25,7 +25,14 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,12 +52,17 @@ class RequestMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         labels = ("method", "route", "status")
         self.requests = Counter(
-            "dart_fg_http_requests", "HTTP requests answered, by method, route template and status",
-            labels, registry=registry,
+            "dart_fg_http_requests",
+            "HTTP requests answered, by method, route template and status",
+            labels,
+            registry=registry,
         )
         self.latency = Histogram(
-            "dart_fg_http_request_duration_seconds", "Time to answer, by method, route template and status",
-            labels, registry=registry, buckets=BUCKETS,
+            "dart_fg_http_request_duration_seconds",
+            "Time to answer, by method, route template and status",
+            labels,
+            registry=registry,
+            buckets=BUCKETS,
         )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -93,8 +105,9 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            self.metrics.observe(scope.get("method", ""), route_template(self.routes, scope), status,
-                                 time.perf_counter() - started)
+            self.metrics.observe(
+                scope.get("method", ""), route_template(self.routes, scope), status, time.perf_counter() - started
+            )
 
 
 def install_metrics(
@@ -128,8 +141,11 @@ def install_metrics(
         if expected is not None:
             given = request.headers.get("authorization", "").encode("latin-1", "replace")
             if not hmac.compare_digest(given, expected):
-                raise ApiError(401, "metrics need 'Authorization: Bearer <DART_FG_METRICS_TOKEN>'",
-                               {"WWW-Authenticate": "Bearer"})
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+                raise ApiError(
+                    401, "metrics need 'Authorization: Bearer <DART_FG_METRICS_TOKEN>'", {"WWW-Authenticate": "Bearer"}
+                )
+        return Response(
+            generate_latest(registry), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
+        )
 
     return registry

@@ -89,12 +89,18 @@ def _ops(name: str, table: str, order: tuple[Column, ...], *filters: str) -> Lis
 
 OPS = {
     "quarantine": _ops(
-        "quarantine", "quarantine", (Column("quarantined_at", "quarantined_at", "ts"), Column("id", "id", "int")),
-        "asset_key", "partition_key",
+        "quarantine",
+        "quarantine",
+        (Column("quarantined_at", "quarantined_at", "ts"), Column("id", "id", "int")),
+        "asset_key",
+        "partition_key",
     ),
     "dead-letters": _ops(
-        "dead-letters", "dead_letters", (Column("failed_at", "failed_at", "ts"), Column("id", "id", "int")),
-        "status", "job_name",
+        "dead-letters",
+        "dead_letters",
+        (Column("failed_at", "failed_at", "ts"), Column("id", "id", "int")),
+        "status",
+        "job_name",
     ),
     "partition-loads": _ops(
         "partition-loads",
@@ -104,7 +110,8 @@ OPS = {
             Column("asset_key", "asset_key", "text"),
             Column("partition_key", "partition_key", "text"),
         ),
-        "asset_key", "partition_key",
+        "asset_key",
+        "partition_key",
     ),
     "audit": _ops("audit", "audit_log", (Column("at", "at", "ts"), Column("id", "id", "int")), "action", "actor"),
 }

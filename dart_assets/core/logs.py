@@ -24,8 +24,10 @@ import logging
 import os
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO, Any
+
+from dart_assets.core.redaction import redact, redact_keys
 
 LOG_FORMAT_ENV = "DART_FG_LOG_FORMAT"
 FORMATS = ("text", "json")
@@ -64,10 +66,7 @@ def _environment_secrets() -> list[str]:
 
 def scrub(text: str) -> str:
     """`text` through the alert redaction and without any secret value of the environment."""
-    from dart_assets.alerting.channels import redact
-    from dart_assets.core.redaction import redact as redact_literals
-
-    return redact_literals(redact(text), _environment_secrets())
+    return redact(redact_keys(text), _environment_secrets())
 
 
 class JsonFormatter(logging.Formatter):
@@ -75,7 +74,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

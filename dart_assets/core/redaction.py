@@ -1,4 +1,4 @@
-"""Keeping the OpenDART key out of every string that leaves the client.
+"""Keeping the source keys out of every string that leaves a client, an alert or a log line.
 
 The key travels in the query string (`crtfc_key=...`), so any URL, log line or exception text
 is a potential leak. The client never puts the key on the request it logs (see transport.py);
@@ -12,6 +12,8 @@ import re
 
 REDACTED = "***"
 _KEY_PARAM = re.compile(r"(crtfc_key=)[^&\s'\"<>]*", re.IGNORECASE)
+# Anything shaped like an OpenDART key, configured or not: alerts and logs leave the machine.
+_KEY_LIKE = re.compile(r"\b[0-9A-Za-z]{40}\b")
 
 
 def key_id(api_key: str) -> str:
@@ -26,3 +28,14 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
         if secret:
             cleaned = cleaned.replace(secret, REDACTED)
     return cleaned
+
+
+def redact_keys(text: str) -> str:
+    """`text` without the configured keys, `crtfc_key=` values or 40-character key look-alikes."""
+    from dart_assets.core.settings import SettingsError, get_settings  # settings stay import-free of this
+
+    try:
+        keys = get_settings().api_keys
+    except SettingsError:
+        keys = ()
+    return _KEY_LIKE.sub(REDACTED, redact(text, keys))

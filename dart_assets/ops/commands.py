@@ -19,8 +19,8 @@ from dart_assets.warehouse.audit import add_actor_argument
 
 
 def _health(args: argparse.Namespace) -> int:
-    from dart_assets.ops.health import build_report
     from dart_assets.core.settings import get_settings
+    from dart_assets.ops.health import build_report
     from dart_assets.warehouse.db import get_engine
 
     report = build_report(get_engine(), get_settings(), require_daemon=args.require_daemon)
@@ -43,7 +43,9 @@ def _list(args: argparse.Namespace) -> int:
     print(f"{'id':>5}  {'status':<10} {'job':<16} {'partition':<24} {'tries':>5}  error")
     for d in letters:
         error = (d["error"] or "").splitlines()[0][:70] if d["error"] else ""
-        print(f"{d['id']:>5}  {d['status']:<10} {d['job_name']:<16} {d['partition_key'] or '-':<24} {d['attempts']:>5}  {error}")
+        print(
+            f"{d['id']:>5}  {d['status']:<10} {d['job_name']:<16} {d['partition_key'] or '-':<24} {d['attempts']:>5}  {error}"
+        )
     return 0
 
 
@@ -57,7 +59,9 @@ def _redrive(args: argparse.Namespace) -> int:
     ids = dead_letters.request_redrive(get_engine(), None if args.all else args.ids, args.actor)
     missing = sorted(set(args.ids or []) - set(ids))
     if ids:
-        print(f"queued for re-drive: {ids} (the dead-letter sensors launch them once the breaker is closed and quota allows)")
+        print(
+            f"queued for re-drive: {ids} (the dead-letter sensors launch them once the breaker is closed and quota allows)"
+        )
     if missing:
         print(f"dart-fg: not re-driven (unknown, resolved or already re-driving): {missing}", file=sys.stderr)
         return 1
@@ -67,8 +71,8 @@ def _redrive(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from dart_assets.recovery import dead_letters
     from dart_assets.alerting.alerts import channel_setup, clear_incident, deliver_outbox
+    from dart_assets.recovery import dead_letters
     from dart_assets.warehouse.db import get_engine
 
     engine = get_engine()
@@ -90,10 +94,10 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from dart_assets.warehouse.audit import record_action
     from dart_assets.alerting.config import load_ops_config
-    from dart_assets.ops.retention import run_retention
     from dart_assets.core.settings import get_settings
+    from dart_assets.ops.retention import run_retention
+    from dart_assets.warehouse.audit import record_action
     from dart_assets.warehouse.db import get_engine
 
     engine = get_engine()
@@ -130,7 +134,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "metrics", help="the warehouse metrics in Prometheus text format (stdout, or --textfile for node_exporter)"
     )
     metrics.add_argument(
-        "--textfile", metavar="PATH",
+        "--textfile",
+        metavar="PATH",
         help="write them to PATH atomically (e.g. node_exporter's textfile directory, a *.prom name)",
     )
     metrics.set_defaults(func=_metrics)

@@ -15,10 +15,11 @@ import dagster as dg
 
 from dart_assets.alerting.alerts import check_alert_config
 from dart_assets.alerting.freshness import apply_freshness_policies
+from dart_assets.alerting.sensors import ALERT_SENSORS
 from dart_assets.ops.retention import retention, retention_daily
-from dart_assets.scheduling.schedules import PIPELINE_JOBS, PIPELINE_SCHEDULES, SCHEDULED_JOBS
-from dart_assets.alerting.sensors import ALERT_SENSORS, make_redrive_sensor
-
+from dart_assets.ops.sensors import OPS_SENSORS
+from dart_assets.recovery.sensors import RECOVERY_SENSORS
+from dart_assets.scheduling.schedules import PIPELINE_SCHEDULES, SCHEDULED_JOBS
 
 # Evaluates the assets' automation conditions (the dbt models follow their inputs). Dagster's
 # default sensor for them starts stopped; a fresh deployment should not need a click.
@@ -34,7 +35,7 @@ def build_defs() -> dg.Definitions:
     """Schedules, alert, re-drive and automation sensors, and the retention job (no pipeline jobs)."""
     return dg.Definitions(
         schedules=[*PIPELINE_SCHEDULES, retention_daily],
-        sensors=[*ALERT_SENSORS, *(make_redrive_sensor(job) for job in PIPELINE_JOBS), declarative_automation],
+        sensors=[*ALERT_SENSORS, *RECOVERY_SENSORS, *OPS_SENSORS, declarative_automation],
         jobs=[retention],
     )
 

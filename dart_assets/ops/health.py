@@ -12,18 +12,21 @@ them), assets never loaded yet (a fresh deployment), and the daemon when DAGSTER
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from dart_assets.alerting.alerts import check_alert_config
-from dart_assets.scheduling.schedules import seoul_date
-from dart_assets.ops.sensor_ticks import failed_sensor_ticks
-from dart_assets.ops.state import breaker_status, dead_letter_counts, last_loads, quota_left, quota_usage
-from dart_assets.sources.market.assets import MARKET_KEYS
 from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY, MAJOR_EVENTS_KEY
 from dart_assets.core.settings import Settings, SettingsError
+from dart_assets.ops.sensor_ticks import failed_sensor_ticks
+from dart_assets.recovery.dead_letters import dead_letter_counts
+from dart_assets.scheduling.schedules import seoul_date
+from dart_assets.sources.http.breaker import breaker_status
+from dart_assets.sources.http.quota import quota_left, quota_usage
+from dart_assets.sources.loaders import last_loads
+from dart_assets.sources.market.assets import MARKET_KEYS
 
 HEARTBEAT_TOLERANCE = timedelta(minutes=5)
 REQUIRED_DAEMONS = ("SCHEDULER", "SENSOR")
@@ -121,7 +124,7 @@ def _warehouse_state(engine: sa.Engine, settings: Settings, now: datetime, repor
 
 
 def build_report(engine: sa.Engine, settings: Settings, require_daemon: bool = False) -> dict[str, Any]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     report: dict[str, Any] = {"checked_at": now.isoformat()}
     problems: list[str] = []
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +27,15 @@ from prometheus_client import CollectorRegistry, write_to_textfile
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from dart_assets.ops.state import (
-    BREAKER_NAME,
-    breaker_states,
-    dead_letter_counts,
-    last_loads,
-    load_totals,
-    open_incident_counts,
-    quarantined_rows,
-    quota_left,
-    quota_usage,
-)
-from dart_assets.sources.http.calls import call_counts
-from dart_assets.sources.http.quota import SEOUL
+from dart_assets.alerting.alerts import open_incident_counts
 from dart_assets.core.redaction import key_id
 from dart_assets.core.settings import Settings, SettingsError, get_settings
+from dart_assets.recovery.dead_letters import dead_letter_counts
+from dart_assets.sources.http.breaker import BREAKER_NAME, breaker_states
+from dart_assets.sources.http.calls import call_counts
+from dart_assets.sources.http.quota import SEOUL, quota_left, quota_usage
+from dart_assets.sources.loaders import last_loads, load_totals
+from dart_assets.validation.quarantine import quarantined_rows
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +48,7 @@ MARKET_SERVICES = ("KRX", "ECOS")
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _settings_or_none(settings: Callable[[], Settings]) -> Settings | None:
@@ -148,7 +142,9 @@ def metric_families(state: dict[str, Any], settings: Settings | None, now: datet
     out += _quota_families(state["quota"], state["market_quota"], settings)
 
     breaker = GaugeMetricFamily(
-        "dart_fg_breaker_state", "1 for the circuit breaker's current state, 0 for the others", labels=["breaker", "state"]
+        "dart_fg_breaker_state",
+        "1 for the circuit breaker's current state, 0 for the others",
+        labels=["breaker", "state"],
     )
     failures = GaugeMetricFamily(
         "dart_fg_breaker_consecutive_failures", "Consecutive outage errors the breaker has counted", labels=["breaker"]
@@ -162,7 +158,9 @@ def metric_families(state: dict[str, Any], settings: Settings | None, now: datet
     out += [breaker, failures]
 
     age = GaugeMetricFamily(
-        "dart_fg_last_partition_age_seconds", "Seconds since the newest partition of the asset was loaded", labels=["asset"]
+        "dart_fg_last_partition_age_seconds",
+        "Seconds since the newest partition of the asset was loaded",
+        labels=["asset"],
     )
     loaded_at = GaugeMetricFamily(
         "dart_fg_last_partition_loaded_timestamp_seconds",
@@ -178,7 +176,9 @@ def metric_families(state: dict[str, Any], settings: Settings | None, now: datet
         "dart_fg_partitions_loaded", "Partitions of the asset in dart_ops.partition_loads", labels=["asset"]
     )
     fetched = GaugeMetricFamily(
-        "dart_fg_rows_fetched", "Rows fetched from the source, over the asset's partitions as last loaded", labels=["asset"]
+        "dart_fg_rows_fetched",
+        "Rows fetched from the source, over the asset's partitions as last loaded",
+        labels=["asset"],
     )
     loaded = GaugeMetricFamily(
         "dart_fg_rows_loaded",
@@ -213,7 +213,9 @@ def _quota_families(
     usage: dict[str, dict[str, Any]], market: dict[str, dict[str, Any]], settings: Settings | None
 ) -> list[Metric]:
     labels = ["service", "key"]
-    used = GaugeMetricFamily("dart_fg_quota_used_calls", "Calls counted against the key today (Asia/Seoul)", labels=labels)
+    used = GaugeMetricFamily(
+        "dart_fg_quota_used_calls", "Calls counted against the key today (Asia/Seoul)", labels=labels
+    )
     left = GaugeMetricFamily(
         "dart_fg_quota_left_calls", "Calls the key may still make today (0 once exhausted)", labels=labels
     )

@@ -6,7 +6,6 @@ removed: open incidents, unresolved dead letters and the rows that describe the 
 partition date, so a fresh backfill of 2015 is kept as long as any other download.
 """
 
-
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,12 +55,18 @@ def prune_table(conn: sa.Connection, target: str, days: int, dry_run: bool) -> i
     return conn.execute(sa.text(f"DELETE FROM {table} WHERE {where}"), {"days": days}).rowcount
 
 
-def run_retention(engine: sa.Engine, archive_dir: Path, periods: dict[str, int], dry_run: bool) -> list[RetentionResult]:
+def run_retention(
+    engine: sa.Engine, archive_dir: Path, periods: dict[str, int], dry_run: bool
+) -> list[RetentionResult]:
     """Apply every period; the table deletions commit together (or not at all)."""
-    results = [RetentionResult("archives", periods["archives"], prune_archives(archive_dir, periods["archives"], dry_run))]
+    results = [
+        RetentionResult("archives", periods["archives"], prune_archives(archive_dir, periods["archives"], dry_run))
+    ]
     with engine.begin() as conn:
         for target in TABLE_TARGETS:
-            results.append(RetentionResult(target, periods[target], prune_table(conn, target, periods[target], dry_run)))
+            results.append(
+                RetentionResult(target, periods[target], prune_table(conn, target, periods[target], dry_run))
+            )
     return results
 
 

@@ -8,13 +8,13 @@ sensor, its newest tick) so a monitor sees it.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dagster as dg
 from dagster._core.scheduler.instigation import InstigatorType, TickStatus
 
-from dart_assets.alerting.channels import redact
+from dart_assets.core.redaction import redact_keys
 
 #: Every sensor here ticks at least every 5 minutes; a state whose newest tick is older than
 #: this belongs to a sensor no longer in the code (Dagster keeps its state) or a stopped daemon,
@@ -33,7 +33,7 @@ def _error_text(tick: Any) -> str:
     while error.cause is not None:
         error = error.cause
     lines = (error.message or "").strip().splitlines()
-    return _URL.sub("<url>", redact(lines[0] if lines else error.cls_name or ""))[:300]
+    return _URL.sub("<url>", redact_keys(lines[0] if lines else error.cls_name or ""))[:300]
 
 
 def failed_sensor_ticks(instance: dg.DagsterInstance, now: datetime) -> dict[str, dict[str, Any]]:
@@ -45,7 +45,7 @@ def failed_sensor_ticks(instance: dg.DagsterInstance, now: datetime) -> dict[str
         ticks = instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1)
         if not ticks or ticks[0].status != TickStatus.FAILURE:
             continue
-        at = datetime.fromtimestamp(ticks[0].timestamp, tz=timezone.utc)
+        at = datetime.fromtimestamp(ticks[0].timestamp, tz=UTC)
         if now - at <= TICK_WINDOW:
             failed[state.instigator_name] = {"at": at.isoformat(), "error": _error_text(ticks[0])}
     return failed

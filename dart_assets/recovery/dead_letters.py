@@ -18,7 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG as RANGE_END_TAG,
+)
+from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG as RANGE_START_TAG,
+)
+from dagster._core.storage.tags import (
     PARTITION_NAME_TAG as PARTITION_TAG,
 )
 
@@ -84,9 +88,10 @@ def record_dead_letter(
     """Record a final failure; a letter already open for the job and partition adds this run's
     attempts (once: seeing the same run again changes nothing but the error text)."""
     with engine.begin() as conn:
-        row = conn.execute(
-            sa.text(
-                """
+        row = (
+            conn.execute(
+                sa.text(
+                    """
                 INSERT INTO dart_ops.dead_letters (job_name, asset_key, partition_key, run_id, error, attempts, status)
                 VALUES (:job, :asset, :partition, :run_id, :error, :attempts,
                         CASE WHEN :attempts > :max_attempts THEN 'abandoned' ELSE 'open' END)
@@ -98,17 +103,20 @@ def record_dead_letter(
                                   THEN 'abandoned' ELSE 'open' END
                 RETURNING id, job_name, partition_key, status, attempts, error
                 """
-            ),
-            {
-                "job": job_name,
-                "asset": asset_key,
-                "partition": partition_key,
-                "run_id": run_id,
-                "error": error[:4000],
-                "attempts": attempts,
-                "max_attempts": MAX_ATTEMPTS,
-            },
-        ).mappings().one()
+                ),
+                {
+                    "job": job_name,
+                    "asset": asset_key,
+                    "partition": partition_key,
+                    "run_id": run_id,
+                    "error": error[:4000],
+                    "attempts": attempts,
+                    "max_attempts": MAX_ATTEMPTS,
+                },
+            )
+            .mappings()
+            .one()
+        )
     return DeadLetter(**row)
 
 
@@ -213,16 +221,23 @@ def request_redrive(engine: sa.Engine, ids: list[int] | None, actor: str) -> lis
     """
     selector = "status IN ('open', 'abandoned')" + ("" if ids is None else " AND id = ANY(:ids)")
     with engine.begin() as conn:
-        reopened = conn.execute(
-            sa.text(
-                f"UPDATE dart_ops.dead_letters SET status = 'open', redriven_at = NULL WHERE {selector} "
-                "RETURNING id, job_name, partition_key"
-            ),
-            {"ids": ids or []},
-        ).mappings().all()
+        reopened = (
+            conn.execute(
+                sa.text(
+                    f"UPDATE dart_ops.dead_letters SET status = 'open', redriven_at = NULL WHERE {selector} "
+                    "RETURNING id, job_name, partition_key"
+                ),
+                {"ids": ids or []},
+            )
+            .mappings()
+            .all()
+        )
         for row in reopened:
             record_action(
-                conn, actor, "dead_letter.redrive", f"dead_letter:{row['id']}",
+                conn,
+                actor,
+                "dead_letter.redrive",
+                f"dead_letter:{row['id']}",
                 {"job_name": row["job_name"], "partition_key": row["partition_key"]},
             )
     return sorted(r["id"] for r in reopened)
@@ -235,16 +250,31 @@ def resolve_manually(engine: sa.Engine, ids: list[int], actor: str, note: str) -
     clear their incidents: an incident left open would swallow the alert of the next failure.
     """
     with engine.begin() as conn:
-        rows = conn.execute(
-            sa.text(
-                "UPDATE dart_ops.dead_letters SET status = 'resolved', resolved_at = now() "
-                "WHERE id = ANY(:ids) AND status <> 'resolved' RETURNING id, job_name, partition_key"
-            ),
-            {"ids": ids},
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                sa.text(
+                    "UPDATE dart_ops.dead_letters SET status = 'resolved', resolved_at = now() "
+                    "WHERE id = ANY(:ids) AND status <> 'resolved' RETURNING id, job_name, partition_key"
+                ),
+                {"ids": ids},
+            )
+            .mappings()
+            .all()
+        )
         for row in rows:
             record_action(
-                conn, actor, "dead_letter.resolve", f"dead_letter:{row['id']}",
+                conn,
+                actor,
+                "dead_letter.resolve",
+                f"dead_letter:{row['id']}",
                 {"job_name": row["job_name"], "partition_key": row["partition_key"], "note": note},
             )
     return sorted((r["id"], r["job_name"], r["partition_key"]) for r in rows)
+
+
+def dead_letter_counts(conn: sa.Connection) -> dict[str, int]:
+    """Unresolved dead letters per status."""
+    rows = conn.execute(
+        sa.text("SELECT status, count(*) FROM dart_ops.dead_letters WHERE status <> 'resolved' GROUP BY status")
+    ).all()
+    return {status: int(n) for status, n in rows}

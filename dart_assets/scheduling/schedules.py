@@ -82,9 +82,7 @@ def weekly_partition(tick: datetime) -> str:
 )
 def dart_daily_evening(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     partition = evening_partition(context.scheduled_execution_time)
-    return dg.RunRequest(
-        run_key=f"evening-{partition}", partition_key=partition, tags={TRIGGER_TAG: "evening"}
-    )
+    return dg.RunRequest(run_key=f"evening-{partition}", partition_key=partition, tags={TRIGGER_TAG: "evening"})
 
 
 @dg.schedule(
@@ -96,9 +94,7 @@ def dart_daily_evening(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
 )
 def dart_daily_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     partition = catchup_partition(context.scheduled_execution_time)
-    return dg.RunRequest(
-        run_key=f"catchup-{partition}", partition_key=partition, tags={TRIGGER_TAG: "catchup"}
-    )
+    return dg.RunRequest(run_key=f"catchup-{partition}", partition_key=partition, tags={TRIGGER_TAG: "catchup"})
 
 
 @dg.schedule(
@@ -124,9 +120,7 @@ def market_daily_morning(context: dg.ScheduleEvaluationContext) -> dg.RunRequest
 )
 def dart_weekly_sunday(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     partition = weekly_partition(context.scheduled_execution_time)
-    return dg.RunRequest(
-        run_key=f"weekly-{partition}", partition_key=partition, tags={TRIGGER_TAG: "weekly"}
-    )
+    return dg.RunRequest(run_key=f"weekly-{partition}", partition_key=partition, tags={TRIGGER_TAG: "weekly"})
 
 
 dart_corp_codes_weekly = dg.ScheduleDefinition(

@@ -48,4 +48,3 @@ def write_jsonl_gz(path: Path, rows: Iterable[Mapping[str, Any]]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-

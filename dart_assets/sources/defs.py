@@ -6,11 +6,6 @@ dbt models downstream) in dart_assets/transform.
 
 import dagster as dg
 
-from dart_assets.sources.dart.assets.corp_codes import corp_codes
-from dart_assets.sources.dart.assets.disclosures import disclosures
-from dart_assets.sources.dart.assets.financials import financial_accounts
-from dart_assets.sources.dart.assets.major_events import major_events
-from dart_assets.sources.market.assets import MARKET_ASSETS, RESOURCES as MARKET_RESOURCES, market_key
 from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
@@ -20,27 +15,48 @@ from dart_assets.core.partitions import (
     MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
-from dart_assets.sources.resources import DartResource, WarehouseResource
+from dart_assets.sources.dart.assets.corp_codes import corp_codes
+from dart_assets.sources.dart.assets.disclosures import disclosures
+from dart_assets.sources.dart.assets.financials import financial_accounts
+from dart_assets.sources.dart.assets.major_events import major_events
 from dart_assets.sources.dart.checks import (
     disclosures_completeness_check,
     no_duplicate_keys_check,
     quarantine_rate_check,
 )
-from dart_assets.sources.market.tables import ALL_TABLES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
-from dart_assets.sources.market.checks import ISSUE_COUNT_BAND, ISSUE_COUNT_SQL, KOSPI_ROW_SQL, PUT_CALL_SQL, session_check
 from dart_assets.sources.dart.schemas import ACCOUNT_KEY, MAJOR_EVENT_KEY
+from dart_assets.sources.market.assets import MARKET_ASSETS, market_key
+from dart_assets.sources.market.assets import RESOURCES as MARKET_RESOURCES
+from dart_assets.sources.market.checks import (
+    ISSUE_COUNT_BAND,
+    ISSUE_COUNT_SQL,
+    KOSPI_ROW_SQL,
+    PUT_CALL_SQL,
+    session_check,
+)
+from dart_assets.sources.market.tables import ALL_TABLES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
+from dart_assets.sources.resources import DartResource, WarehouseResource
 
 MARKET_CHECKS = [
     session_check(
-        market_key(KOSPI_INDEX), MARKET_PARTITIONS, name="one_kospi_row_per_session", sql=KOSPI_ROW_SQL,
+        market_key(KOSPI_INDEX),
+        MARKET_PARTITIONS,
+        name="one_kospi_row_per_session",
+        sql=KOSPI_ROW_SQL,
         description="Every session has exactly one 코스피 row with a close: momentum and safe haven need it.",
     ),
     session_check(
-        market_key(OPTION_TRADES), MARKET_PARTITIONS, name="put_and_call_volume_present", sql=PUT_CALL_SQL,
+        market_key(OPTION_TRADES),
+        MARKET_PARTITIONS,
+        name="put_and_call_volume_present",
+        sql=PUT_CALL_SQL,
         description="Every session has KOSPI200 option (코스피200 옵션) put and call volume above zero.",
     ),
     session_check(
-        market_key(STOCK_TRADES), MARKET_PARTITIONS, name="issue_count_plausible", sql=ISSUE_COUNT_SQL,
+        market_key(STOCK_TRADES),
+        MARKET_PARTITIONS,
+        name="issue_count_plausible",
+        sql=ISSUE_COUNT_SQL,
         description=f"Every session lists {ISSUE_COUNT_BAND[0]}-{ISSUE_COUNT_BAND[1]} KOSPI issues (a truncated answer skews breadth and strength).",
     ),
     *(quarantine_rate_check(market_key(t), partitions_def=MARKET_PARTITIONS) for t in ALL_TABLES),
@@ -61,7 +77,11 @@ ASSET_CHECKS = [
     ),
     quarantine_rate_check(FINANCIAL_ACCOUNTS_KEY, partitions_def=WEEKLY_PARTITIONS),
     no_duplicate_keys_check(
-        MAJOR_EVENTS_KEY, "dart_raw.major_events", MAJOR_EVENT_KEY, date_column="rcept_dt", partitions_def=DAILY_PARTITIONS
+        MAJOR_EVENTS_KEY,
+        "dart_raw.major_events",
+        MAJOR_EVENT_KEY,
+        date_column="rcept_dt",
+        partitions_def=DAILY_PARTITIONS,
     ),
     # DS005 details refine the scores: a filing whose item is quarantined scores from its title,
     # and ~200 items a day put 1% at two or three bad ones, so the day's scores are not blocked.

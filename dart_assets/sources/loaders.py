@@ -16,16 +16,23 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from dart_assets.sources.dart.amounts import parse_amount
 from dart_assets.sources.dart.paging import DISCLOSURE_FIELDS
+from dart_assets.sources.dart.schemas import (
+    ACCOUNT_FIELDS,
+    ACCOUNT_KEY,
+    AMOUNT_FIELDS,
+    CORP_CODE_FIELDS,
+    MAJOR_EVENT_KEY,
+)
 from dart_assets.sources.market.tables import RawTable, source_fields
 from dart_assets.sources.market.values import parse_decimal, parse_yyyymmdd
 from dart_assets.validation.quarantine import Quarantined, replace_quarantine
-from dart_assets.sources.dart.schemas import ACCOUNT_FIELDS, ACCOUNT_KEY, AMOUNT_FIELDS, CORP_CODE_FIELDS, MAJOR_EVENT_KEY
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,12 @@ _RECORD_LOAD = sa.text(
 
 
 def _record_load(
-    conn: sa.Connection, asset_key: str, partition_key: str, result: LoadResult, stats: PartitionStats, run_id: str | None
+    conn: sa.Connection,
+    asset_key: str,
+    partition_key: str,
+    result: LoadResult,
+    stats: PartitionStats,
+    run_id: str | None,
 ) -> None:
     conn.execute(
         _RECORD_LOAD,
@@ -160,7 +172,9 @@ def _upsert_sql(table: _RawTable) -> str:
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in content)
     differs = f"({old}) IS DISTINCT FROM ({new})"
     if table.tracks_last_seen:
-        update = f"{sets}, last_seen_at = now(), loaded_at = CASE WHEN {differs} THEN now() ELSE {table.alias}.loaded_at END"
+        update = (
+            f"{sets}, last_seen_at = now(), loaded_at = CASE WHEN {differs} THEN now() ELSE {table.alias}.loaded_at END"
+        )
         changed = "(loaded_at = now())"
     else:
         update = f"{sets}, loaded_at = now() WHERE {differs}"
@@ -285,7 +299,12 @@ def _major_event_columns(frame: pd.DataFrame) -> pd.DataFrame:
 load_major_events = partial(
     _load,
     _RawTable(
-        "dart_raw.major_events", "m", MAJOR_EVENT_COLUMNS, MAJOR_EVENT_KEY, tracks_last_seen=True, prepare=_major_event_columns
+        "dart_raw.major_events",
+        "m",
+        MAJOR_EVENT_COLUMNS,
+        MAJOR_EVENT_KEY,
+        tracks_last_seen=True,
+        prepare=_major_event_columns,
     ),
 )
 
@@ -316,3 +335,26 @@ def market_loader(table: RawTable) -> Callable[..., LoadResult]:
     """The loader of one market_raw table: one session's (or an ECOS range's) valid rows."""
     spec = _RawTable(table.qualified, "m", table.columns, table.primary_key, prepare=partial(_market_columns, table))
     return partial(_load, replace(spec, before_upsert=_replace_sessions_sql(table, spec.temp)))
+
+
+def last_loads(conn: sa.Connection) -> list[dict[str, Any]]:
+    """The newest load of each asset: asset_key, partition_key, loaded_at."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT DISTINCT ON (asset_key) asset_key, partition_key, loaded_at FROM dart_ops.partition_loads "
+            "ORDER BY asset_key, loaded_at DESC"
+        )
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def load_totals(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Per asset, over its partitions as last loaded: partitions, rows fetched, inserted, updated."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT asset_key, count(*) AS partitions, coalesce(sum(fetched), 0) AS fetched, "
+            "coalesce(sum(inserted), 0) AS inserted, coalesce(sum(updated), 0) AS updated "
+            "FROM dart_ops.partition_loads GROUP BY asset_key ORDER BY asset_key"
+        )
+    ).mappings()
+    return [dict(r) for r in rows]

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 import dagster as dg
 import sqlalchemy as sa
 
-from dart_assets.sources.http.breaker import CircuitBreaker
 from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.ecos.client import EcosClient
+from dart_assets.sources.http.breaker import CircuitBreaker
 from dart_assets.sources.krx.client import KrxClient
 from dart_assets.warehouse import migrate
 from dart_assets.warehouse.db import get_engine, resolve_database_url

@@ -22,15 +22,15 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
+from dart_assets.core.partitions import DART_API_POOL
+from dart_assets.core.settings import get_settings
+from dart_assets.sources.archive import archive_path, write_jsonl_gz
 from dart_assets.sources.dart.errors import DailyBudgetExhaustedError, QuotaExceededError
 from dart_assets.sources.http.errors import QUOTA_ERRORS as MARKET_QUOTA_ERRORS
-from dart_assets.sources.archive import archive_path, write_jsonl_gz
-from dart_assets.core.partitions import DART_API_POOL
+from dart_assets.sources.loaders import LoadResult, PartitionStats
 from dart_assets.sources.policies import DART_RETRY_POLICY
 from dart_assets.sources.resources import DartResource, WarehouseResource
-from dart_assets.core.settings import get_settings
 from dart_assets.validation.quarantine import Quarantined
-from dart_assets.sources.loaders import LoadResult, PartitionStats
 
 QUOTA_ERRORS = (QuotaExceededError, DailyBudgetExhaustedError, *MARKET_QUOTA_ERRORS)
 
@@ -147,7 +147,9 @@ def loaded_by_run(engine: sa.Engine, asset_key: str, run_id: str, keys: Sequence
     return {
         r.partition_key: PartitionLoad(
             r.partition_key,
-            LoadResult(r.fetched, r.inserted, r.updated, r.fetched - r.quarantined - r.inserted - r.updated, r.quarantined),
+            LoadResult(
+                r.fetched, r.inserted, r.updated, r.fetched - r.quarantined - r.inserted - r.updated, r.quarantined
+            ),
             PartitionStats(r.total_count, r.api_calls, r.retries, r.duration_s or 0.0),
         )
         for r in rows
@@ -174,7 +176,9 @@ def quota_stop(exc: Exception, first_missing: str, last_key: str, loaded: int, t
     )
 
 
-def _warn_if_budget_short(context: dg.AssetExecutionContext, engine: sa.Engine, asset_key: str, pending: int, remaining: int) -> None:
+def _warn_if_budget_short(
+    context: dg.AssetExecutionContext, engine: sa.Engine, asset_key: str, pending: int, remaining: int
+) -> None:
     with engine.connect() as conn:
         per_partition = conn.execute(
             sa.text("SELECT avg(api_calls) FROM dart_ops.partition_loads WHERE asset_key = :k AND api_calls > 0"),
@@ -258,7 +262,10 @@ def walk_partitions(
         if remaining <= 0:
             raise quota_stop(
                 DailyBudgetExhaustedError("dart_api", "no calls left today before starting"),
-                pending[0][0], all_keys[-1], len(done), len(all_keys),
+                pending[0][0],
+                all_keys[-1],
+                len(done),
+                len(all_keys),
             )
         _warn_if_budget_short(context, engine, key, sum(map(len, pending)), remaining)
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from dart_assets.sources.market.assets import MARKET_KEYS
 from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
+from dart_assets.sources.market.assets import MARKET_KEYS
 from dart_assets.transform.freshness import dbt_source_freshness
 from dart_assets.transform.profile import apply_dbt_env
 from dart_assets.transform.project import (

@@ -49,7 +49,9 @@ def freshness_results(sources_json: dict) -> Iterator[dg.AssetCheckResult]:
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec(CHECK_NAME, asset=key, description="dbt source freshness (warn_after/error_after on loaded_at)")
+        dg.AssetCheckSpec(
+            CHECK_NAME, asset=key, description="dbt source freshness (warn_after/error_after on loaded_at)"
+        )
         for key in SOURCE_KEYS
     ],
     can_subset=True,

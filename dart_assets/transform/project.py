@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from dart_assets.transform.profile import DBT_PROJECT_DIR, dbt_env
+from dart_assets.transform.profile import DBT_PROJECT_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

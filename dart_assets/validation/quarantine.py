@@ -143,3 +143,9 @@ def replace_quarantine(
             ],
         )
     return len(rows)
+
+
+def quarantined_rows(conn: sa.Connection) -> dict[str, int]:
+    """Rows held in dart_ops.quarantine, per asset."""
+    rows = conn.execute(sa.text("SELECT asset_key, count(*) FROM dart_ops.quarantine GROUP BY asset_key")).all()
+    return {asset: int(n) for asset, n in rows}

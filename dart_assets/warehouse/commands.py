@@ -24,4 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db = subparsers.add_parser("db", help="warehouse database tasks")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations (idempotent)").set_defaults(func=_upgrade)
-    db_sub.add_parser("url", help="print the warehouse URL, starting the embedded server if needed").set_defaults(func=_url)
+    db_sub.add_parser("url", help="print the warehouse URL, starting the embedded server if needed").set_defaults(
+        func=_url
+    )

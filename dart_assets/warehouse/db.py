@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+
 import sqlalchemy as sa
 
 from dart_assets.core.settings import Settings, get_settings
@@ -41,3 +44,13 @@ def libpq_params(url: str) -> dict[str, str]:
         "password": parsed.password or "",
         "dbname": parsed.database or "postgres",
     }
+
+
+@contextmanager
+def connection(db: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
+    """A connection of its own from an engine, or the caller's (and its transaction) as given."""
+    if isinstance(db, sa.Connection):
+        yield db
+    else:
+        with db.connect() as conn:
+            yield conn

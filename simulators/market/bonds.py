@@ -13,15 +13,20 @@ from __future__ import annotations
 import math
 from datetime import date
 
-import numpy as np
-
 from simulators.market.days import all_weekdays, stream, weekday_positions
 from simulators.market.formatting import fixed
 from simulators.market.series import market, rates
 
 MARKET = "국채전문유통시장"
 # tenor -> (benchmark issue months, KRX code digit, issue number within its half-year)
-TENORS = {2: ((3, 9), "3", 8), 3: ((6, 12), "1", 10), 5: ((3, 9), "1", 6), 10: ((6, 12), "2", 11), 20: ((3, 9), "4", 9), 30: ((3, 9), "2", 7)}
+TENORS = {
+    2: ((3, 9), "3", 8),
+    3: ((6, 12), "1", 10),
+    5: ((3, 9), "1", 6),
+    10: ((6, 12), "2", 11),
+    20: ((3, 9), "4", 9),
+    30: ((3, 9), "2", 7),
+}
 SEASONED = (2, 3, 10, 20, 30)
 LINKER_TENOR = 10
 # KRX ISIN year letters of government bonds: 2015 '5' ... 2019 '9', 2020 'A', 2023 'D', 2026 'G'
@@ -41,7 +46,14 @@ def isin_check_digit(body: str) -> str:
 def _curve(ktb3: int, ktb10: int) -> dict[int, int]:
     """Closing yields (thousandths of a percent) of the tenors, through the 3- and 10-year."""
     slope = ktb10 - ktb3
-    return {2: ktb3 - round(slope / 7) - 15, 3: ktb3, 5: ktb3 + round(2 * slope / 7) + 10, 10: ktb10, 20: ktb10 - 40, 30: ktb10 - 70}
+    return {
+        2: ktb3 - round(slope / 7) - 15,
+        3: ktb3,
+        5: ktb3 + round(2 * slope / 7) + 10,
+        10: ktb10,
+        20: ktb10 - 40,
+        30: ktb10 - 70,
+    }
 
 
 def _benchmark(day: date, tenor: int, back: int = 0) -> tuple[int, int]:
@@ -101,7 +113,11 @@ def rows(seed: int, t: int) -> list[dict[str, str]]:
     today = _curve(int(levels.ktb3[positions[day]]), int(levels.ktb10[positions[day]]))
     before = _curve(int(levels.ktb3[positions[previous_day]]), int(levels.ktb10[positions[previous_day]]))
     rng = stream(seed, f"bonds:{day}")
-    plan = [(tenor, 0, False) for tenor in (2, 3, 5)] + [(LINKER_TENOR, 0, True)] + [(tenor, 0, False) for tenor in (10, 20, 30)]
+    plan = (
+        [(tenor, 0, False) for tenor in (2, 3, 5)]
+        + [(LINKER_TENOR, 0, True)]
+        + [(tenor, 0, False) for tenor in (10, 20, 30)]
+    )
     plan += [(tenor, 1, False) for tenor in SEASONED]
     out = []
     for tenor, back, linker in plan:
@@ -114,7 +130,10 @@ def rows(seed: int, t: int) -> list[dict[str, str]]:
         low_yield = close_yield - round(wiggle[0] * 12)
         high_yield = close_yield + round(wiggle[1] * 15)
         open_yield = min(max(previous_yield + round((wiggle[2] - 0.5) * 16), low_yield), high_yield)
-        price = {k: round(_price(v, coupon, years), 1) for k, v in (("close", close_yield), ("open", open_yield), ("high", low_yield), ("low", high_yield))}
+        price = {
+            k: round(_price(v, coupon, years), 1)
+            for k, v in (("close", close_yield), ("open", open_yield), ("high", low_yield), ("low", high_yield))
+        }
         previous_price = round(_price(previous_yield, coupon, years + (day - previous_day).days / 365.25), 1)
         face = int(max(1, round(math.exp(rng.normal(math.log(600 if not back else 20), 0.6)))) * 1_000_000_000)
         out.append(

@@ -48,9 +48,19 @@ def _fraction(name: str) -> float:
 
 
 _EQUITY_BETAS = {
-    "코스피 200": 1.03, "코스피 100": 1.05, "코스피 50": 1.07, "코스피 대형주": 1.03, "코스피 중형주": 0.95,
-    "코스피 소형주": 0.85, "코스피200제외 코스피지수": 0.8, "코스피 200 중소형주": 0.9, "코스피 200 초대형제외 지수": 0.97,
-    "코스피 200 TOP 10": 1.12, "코스닥 150 선물지수": 1.1, "KRX 300 선물지수": 1.0, "미니 코스피 200 선물지수": 1.03,
+    "코스피 200": 1.03,
+    "코스피 100": 1.05,
+    "코스피 50": 1.07,
+    "코스피 대형주": 1.03,
+    "코스피 중형주": 0.95,
+    "코스피 소형주": 0.85,
+    "코스피200제외 코스피지수": 0.8,
+    "코스피 200 중소형주": 0.9,
+    "코스피 200 초대형제외 지수": 0.97,
+    "코스피 200 TOP 10": 1.12,
+    "코스닥 150 선물지수": 1.1,
+    "KRX 300 선물지수": 1.0,
+    "미니 코스피 200 선물지수": 1.03,
     "코스피 200 선물지수": 1.03,
 }
 
@@ -66,7 +76,9 @@ def spec(name: str) -> Spec:
     if "국채" in name:
         if "10년" in name:
             return Spec("bond", beta=7.5, noise=0.0005, tenor="ktb10")
-        return Spec("bond", beta=5.0 if "3-10" in name else 2.6, noise=0.0005, tenor="ktb10" if "3-10" in name else "ktb3")
+        return Spec(
+            "bond", beta=5.0 if "3-10" in name else 2.6, noise=0.0005, tenor="ktb10" if "3-10" in name else "ktb3"
+        )
     if "양매도" in name:
         return Spec("equity", beta=0.15, noise=0.002)
     if "프로텍티브풋" in name:
@@ -130,13 +142,17 @@ def _closes(seed: int, endpoint: str, templates: tuple[dict[str, str], ...]) -> 
             decay = kind.phi ** np.abs(t[part] - anchor)
             logs[part, j] = (
                 math.log(_number(base["CLSPRC_IDX"], 2))
-                + driver[part] - driver[anchor]
-                + noise[part] - noise[anchor] * decay
+                + driver[part]
+                - driver[anchor]
+                + noise[part]
+                - noise[anchor] * decay
             )
     return logs, log_kospi
 
 
-def _intraday(seed: int, endpoint: str, templates: tuple[dict[str, str], ...], closes: np.ndarray, previous: np.ndarray) -> dict[str, np.ndarray]:
+def _intraday(
+    seed: int, endpoint: str, templates: tuple[dict[str, str], ...], closes: np.ndarray, previous: np.ndarray
+) -> dict[str, np.ndarray]:
     """Open, high and low around each close: the KOSPI's own gap and range, scaled by beta."""
     data = market(seed)
     n, k = closes.shape
@@ -182,14 +198,20 @@ def family(endpoint: str, seed: int) -> Family:
             closes[:, j] = 0
         else:
             beta = spec(row["IDX_NM"]).beta if kind == "equity" else 0.0
-            first_previous[j] = round(closes[0, j] * math.exp(-beta * (log_kospi[0] - math.log(KOSPI_CLOSE_BEFORE_FIRST))))
+            first_previous[j] = round(
+                closes[0, j] * math.exp(-beta * (log_kospi[0] - math.log(KOSPI_CLOSE_BEFORE_FIRST)))
+            )
     previous = np.vstack((first_previous, closes[:-1])).astype(np.float64)
     prices = _intraday(seed, endpoint, templates, closes, previous)
     prices["CLSPRC_IDX"] = closes.astype(np.int64)
     for j, row in enumerate(templates):
         kind = spec(row["IDX_NM"]).kind
         if kind == "kospi":
-            prices["OPNPRC_IDX"][:, j], prices["HGPRC_IDX"][:, j], prices["LWPRC_IDX"][:, j] = data.kospi_open, data.kospi_high, data.kospi_low
+            prices["OPNPRC_IDX"][:, j], prices["HGPRC_IDX"][:, j], prices["LWPRC_IDX"][:, j] = (
+                data.kospi_open,
+                data.kospi_high,
+                data.kospi_low,
+            )
         for field in PRICE_FIELDS:
             if row[field] in MISSING:
                 prices[field][:, j] = 0
@@ -200,7 +222,9 @@ def family(endpoint: str, seed: int) -> Family:
     return Family(endpoint, templates, prices, values, first_previous)
 
 
-def _values(seed: int, templates: tuple[dict[str, str], ...], logs: np.ndarray, log_kospi: np.ndarray) -> dict[str, np.ndarray]:
+def _values(
+    seed: int, templates: tuple[dict[str, str], ...], logs: np.ndarray, log_kospi: np.ndarray
+) -> dict[str, np.ndarray]:
     """Volume, value and cap of each series: the KOSPI's, times the recorded share of it."""
     data = market(seed)
     n, k = logs.shape
@@ -228,7 +252,9 @@ def _values(seed: int, templates: tuple[dict[str, str], ...], logs: np.ndarray, 
     return out
 
 
-def _override_recorded(endpoint: str, templates: tuple[dict[str, str], ...], prices: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> None:
+def _override_recorded(
+    endpoint: str, templates: tuple[dict[str, str], ...], prices: dict[str, np.ndarray], values: dict[str, np.ndarray]
+) -> None:
     """The recorded days' numbers, so the next session's change is measured from them."""
     for day in RECORDED_DAYS:
         t = session_positions()[day]

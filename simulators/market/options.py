@@ -166,6 +166,8 @@ def rows(seed: int, t: int) -> list[dict[str, str]]:
     weekly = tuple(max(1, round(v * (0.15 + 0.10 * rng.random()))) for v in (puts, calls))
     return (
         _product_rows(MINI, day, previous_day, spot, vol, [(front, 10, 1.0)], mini, rng)
-        + _product_rows(MONTHLY, day, previous_day, spot, vol, [(front, 24, 1.0), (following, 12, 0.06)], (puts, calls), rng)
+        + _product_rows(
+            MONTHLY, day, previous_day, spot, vol, [(front, 24, 1.0), (following, 12, 0.06)], (puts, calls), rng
+        )
         + _product_rows(WEEKLY, day, previous_day, spot, vol, [(thursday, 8, 1.0)], weekly, rng)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 RECORDING_DIR = Path(__file__).parent / "data" / "krx_openapi"
@@ -25,7 +25,7 @@ RECORDED_ENDPOINTS = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def recorded_rows(endpoint: str, day: date) -> tuple[dict[str, str], ...] | None:
     """OutBlock_1 of the recorded response, or None when that endpoint and day were not recorded."""
     if endpoint not in RECORDED_ENDPOINTS or day not in RECORDED_DAYS:

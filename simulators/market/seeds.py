@@ -107,7 +107,8 @@ def seeds() -> Seeds:
             for day, r in _by_date("junk_bond", ("aam", "junk_spread")).items()
         },
         breadth={
-            day: (int(r["adv_value"]), int(r["dec_value"])) for day, r in _by_date("breadth", ("adv_value", "dec_value")).items()
+            day: (int(r["adv_value"]), int(r["dec_value"]))
+            for day, r in _by_date("breadth", ("adv_value", "dec_value")).items()
         },
         strength={
             day: (int(r["high_count"]), int(r["low_count"]), int(r["total_count"]))

@@ -116,8 +116,12 @@ def _kospi(seed: int, sessions: tuple[date, ...]) -> dict[str, np.ndarray]:
         close_new = close * math.exp(ret)
         out["open"][t] = round(open_)
         out["close"][t] = round(close_new)
-        out["high"][t] = max(out["open"][t], out["close"][t], round(max(open_, close_new) * math.exp(ups.mean() * ranges[t, 0])))
-        out["low"][t] = min(out["open"][t], out["close"][t], round(min(open_, close_new) * math.exp(-downs.mean() * ranges[t, 1])))
+        out["high"][t] = max(
+            out["open"][t], out["close"][t], round(max(open_, close_new) * math.exp(ups.mean() * ranges[t, 0]))
+        )
+        out["low"][t] = min(
+            out["open"][t], out["close"][t], round(min(open_, close_new) * math.exp(-downs.mean() * ranges[t, 1]))
+        )
         value = value_mean + 0.7 * (value - value_mean) + 0.2 * z_val + 3 * abs(ret)
         out["value"][t] = round(math.exp(value))
         out["volume"][t] = round(out["value"][t] / (per_share * math.exp(0.05 * z_vol)))
@@ -160,7 +164,7 @@ def _put_call(seed: int, sessions: tuple[date, ...]) -> tuple[np.ndarray, np.nda
     for t in range(last + 1, n):
         totals[t] = total_mean + total_phi * (totals[t - 1] - total_mean) + total_sd * draws[t, 0]
         ratios[t] = ratio_mean + ratio_phi * (ratios[t - 1] - ratio_mean) + ratio_sd * draws[t, 1]
-    total = np.maximum(2, round_half_up(np.exp(totals[: n])))
+    total = np.maximum(2, round_half_up(np.exp(totals[:n])))
     share = np.exp(ratios) / (1 + np.exp(ratios))
     puts = np.clip(round_half_up(total * share), 1, total - 1)
     calls = total - puts
@@ -197,7 +201,9 @@ def _seeded_weekdays(known: dict[date, int], weekdays: tuple[date, ...]) -> tupl
     return interpolate(at, len(weekdays)), max(at)
 
 
-def _continue_ar(values: np.ndarray, last: int, draws: np.ndarray, phi: float, sd: float, step: int, window: int) -> None:
+def _continue_ar(
+    values: np.ndarray, last: int, draws: np.ndarray, phi: float, sd: float, step: int, window: int
+) -> None:
     """Fill values after `last` with a mean-reverting walk around the mean of the last `window` seed values."""
     mean = float(values[last - window + 1 : last + 1].mean())
     for t in range(last + 1, len(values)):

@@ -105,7 +105,9 @@ class MarketService:
     def krx(self, endpoint: str, key: str | None, params: Mapping[str, str]) -> Reply:
         faults = self._faults()
         if faults.maintenance:
-            return Reply("<html><body>서비스 점검 중입니다.</body></html>".encode(), "text/html", None, 503, "maintenance")
+            return Reply(
+                "<html><body>서비스 점검 중입니다.</body></html>".encode(), "text/html", None, 503, "maintenance"
+            )
         if endpoint not in history.KRX_ENDPOINTS:
             return _json({"respMsg": "Not Found", "respCode": "404"}, "404", 404)
         if not self._key_ok(key) or endpoint in faults.unapproved_endpoints:
@@ -148,8 +150,13 @@ def parse_ecos_path(first: str, last: str, stat: str, cycle: str, start: str, en
     """The query in an ECOS StatisticSearch path, or None when a segment is not what ECOS takes."""
     try:
         return EcosQuery(
-            int(first), int(last), stat, cycle,
-            datetime.strptime(start, "%Y%m%d").date(), datetime.strptime(end, "%Y%m%d").date(), item,
+            int(first),
+            int(last),
+            stat,
+            cycle,
+            datetime.strptime(start, "%Y%m%d").date(),
+            datetime.strptime(end, "%Y%m%d").date(),
+            item,
         )
     except ValueError:
         return None

@@ -146,7 +146,9 @@ def _invented_pool(seed: int, taken_codes: set[str], taken_names: set[str]) -> l
     pool = {
         entry["stock_code"]: entry["corp_name"]
         for entry in dart_recorded.listed_corpcode_entries().values()
-        if len(entry["stock_code"]) == 6 and entry["stock_code"] not in taken_codes and entry["corp_name"] not in taken_names
+        if len(entry["stock_code"]) == 6
+        and entry["stock_code"] not in taken_codes
+        and entry["corp_name"] not in taken_names
     }
     return sorted(pool.items(), key=lambda item: zlib.crc32(f"{seed}:{item[0]}".encode()))
 
@@ -255,7 +257,14 @@ class _Day:
     sigma: np.ndarray
 
 
-def _force_extremes(day: _Day, high_max: np.ndarray, low_min: np.ndarray, eligible: np.ndarray, targets: tuple[int, int], draws: np.ndarray) -> None:
+def _force_extremes(
+    day: _Day,
+    high_max: np.ndarray,
+    low_min: np.ndarray,
+    eligible: np.ndarray,
+    targets: tuple[int, int],
+    draws: np.ndarray,
+) -> None:
     """Exactly targets[0] 52-week highs and targets[1] lows among `eligible`, with minimal moves."""
     want_high, want_low = targets
     s = day.shares
@@ -270,7 +279,11 @@ def _force_extremes(day: _Day, high_max: np.ndarray, low_min: np.ndarray, eligib
     push = chosen_high & (high_cap <= high_max)
     if push.any():
         new_high = tick_ceil(high_max[push] // s[push] + 1)
-        follow = tick_round(day.close[push] * (new_high / day.high[push]) ** CLOSE_FOLLOW * np.exp(-np.abs(draws[push, 0]) * 0.1 * day.sigma[push]))
+        follow = tick_round(
+            day.close[push]
+            * (new_high / day.high[push]) ** CLOSE_FOLLOW
+            * np.exp(-np.abs(draws[push, 0]) * 0.1 * day.sigma[push])
+        )
         day.high[push] = new_high  # the close follows half of the way (in log)
         day.close[push] = np.clip(follow, day.close[push], new_high)
     cap = can_high & ~chosen_high & (high_cap > high_max)
@@ -289,7 +302,11 @@ def _force_extremes(day: _Day, high_max: np.ndarray, low_min: np.ndarray, eligib
     push = chosen_low & (low_cap >= low_min)
     if push.any():
         new_low = tick_floor((low_min[push] - 1) // s[push])
-        follow = tick_round(day.close[push] * (new_low / day.low[push]) ** CLOSE_FOLLOW * np.exp(np.abs(draws[push, 1]) * 0.1 * day.sigma[push]))
+        follow = tick_round(
+            day.close[push]
+            * (new_low / day.low[push]) ** CLOSE_FOLLOW
+            * np.exp(np.abs(draws[push, 1]) * 0.1 * day.sigma[push])
+        )
         day.low[push] = new_low
         day.close[push] = np.clip(follow, new_low, day.close[push])
     raise_ = trading & (low_min < NO_LOW) & ~chosen_low & (low_cap < low_min)
@@ -339,7 +356,9 @@ def _both_sides(day: _Day, least: int, extremes: tuple[np.ndarray, np.ndarray, n
         day.low[order] = np.minimum(day.low[order], target[order])
 
 
-def _values(day: _Day, weights: np.ndarray, foreign: np.ndarray, index_value: int, breadth: tuple[int, int] | None) -> np.ndarray:
+def _values(
+    day: _Day, weights: np.ndarray, foreign: np.ndarray, index_value: int, breadth: tuple[int, int] | None
+) -> np.ndarray:
     """ACC_TRDVAL: the seed's advancing/declining totals exactly, the KOSPI's total where possible."""
     values = np.zeros(len(day.idx), dtype=np.int64)
     trading = ~day.halted
@@ -349,7 +368,9 @@ def _values(day: _Day, weights: np.ndarray, foreign: np.ndarray, index_value: in
         domestic = trading & ~foreign
         values[domestic] = allocate(index_value, weights[domestic], floors[domestic])
         scale = index_value / weights[domestic].sum()
-        values[trading & foreign] = np.maximum(round_half_up(weights[trading & foreign] * scale), floors[trading & foreign])
+        values[trading & foreign] = np.maximum(
+            round_half_up(weights[trading & foreign] * scale), floors[trading & foreign]
+        )
         return values
     moved = np.zeros(len(values), dtype=bool)
     for side, total in ((change > 0, breadth[0]), (change < 0, breadth[1])):
@@ -402,8 +423,14 @@ def history(seed: int) -> StockHistory:
     price_factor = np.ones(m)
     nominal_before, nominal_after = np.ones(m), np.ones(m)
     candidates = [
-        k for k, i in enumerate(issues)
-        if i.recorded and i.first == 0 and i.code.endswith("0") and i.shares % 5 == 0 and i.price >= 30_000 and i.shares == i.post_shares
+        k
+        for k, i in enumerate(issues)
+        if i.recorded
+        and i.first == 0
+        and i.code.endswith("0")
+        and i.shares % 5 == 0
+        and i.price >= 30_000
+        and i.shares == i.post_shares
     ]
     candidates.sort(key=lambda k: zlib.crc32(f"{seed}:split:{codes[k]}".encode()))
     for k, day in zip(candidates, SPLIT_DATES):
@@ -514,7 +541,9 @@ def history(seed: int) -> StockHistory:
         open_ = np.clip(tick_round(base * np.exp(0.25 * sig * draws[idx, 0])), floor, ceiling)
         top, bottom = np.maximum(open_, close), np.minimum(open_, close)
         high = np.clip(tick_ceil(top * np.exp(0.5 * sig * np.abs(draws[idx, 1]))), top, np.maximum(ceiling, top))
-        low = np.clip(tick_floor(bottom * np.exp(-0.5 * sig * np.abs(draws[idx, 2]))), np.minimum(floor, bottom), bottom)
+        low = np.clip(
+            tick_floor(bottom * np.exp(-0.5 * sig * np.abs(draws[idx, 2]))), np.minimum(floor, bottom), bottom
+        )
         stopped = halted[t, idx]
         day = _Day(idx, open_, high, low, close, base, shares, stopped, sig)
         day.open[stopped] = day.high[stopped] = day.low[stopped] = 0

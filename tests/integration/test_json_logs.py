@@ -29,12 +29,19 @@ def test_dart_fg_logs_json_lines_without_the_key(dart_env: Path, db_url: str) ->
     faults = Faults(error_rate=0.4)
     with run_simulator(SimulatorConfig(faults=faults, valid_keys={SECRET}, daily_volume=300, seed=3)) as sim:
         env = {
-            **os.environ, "DART_FG_LOG_FORMAT": "json", "DART_API_KEY": SECRET, "DART_API_BASE_URL": sim.base_url,
-            "DATABASE_URL": db_url, "DART_FG_REQUESTS_PER_SECOND": "1000",
+            **os.environ,
+            "DART_FG_LOG_FORMAT": "json",
+            "DART_API_KEY": SECRET,
+            "DART_API_BASE_URL": sim.base_url,
+            "DATABASE_URL": db_url,
+            "DART_FG_REQUESTS_PER_SECOND": "1000",
         }
         done = subprocess.run(
             [sys.executable, "-m", "dart_assets.cli", "list", "--from", "2026-09-15", "--to", "2026-09-15"],
-            env=env, capture_output=True, text=True, timeout=300,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     assert done.returncode == 0, done.stderr[-2000:]
     records = _json_lines(done.stderr)

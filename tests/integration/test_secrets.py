@@ -25,12 +25,13 @@ from aiosmtpd.smtp import AuthResult
 from dagster._core.events import DagsterEventType
 from dagster._serdes import serialize_value
 
-from dart_assets.alerting.sensors import alert_outbox, breaker_alerts, run_failure_alerts
+from dart_assets.alerting.sensors import alert_outbox, breaker_alerts
 from dart_assets.cli import main as dart_fg
-from dart_assets.sources.defs import defs
-from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY
 from dart_assets.core.logs import JsonFormatter
+from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY
 from dart_assets.core.settings import get_settings
+from dart_assets.recovery.sensors import run_failure_alerts
+from dart_assets.sources.defs import defs
 from simulators.server import Faults, SimulatorConfig, run_simulator
 
 SECRET = "Zq9XsEcReT" * 4  # 40 alphanumerics, easy to spot in any text
@@ -58,7 +59,9 @@ def password_db_url(db_url: str) -> Iterator[str]:
         yield role_url
     finally:
         with admin.connect() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"), {"r": role})
+            conn.execute(
+                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"), {"r": role}
+            )
             conn.execute(sa.text(f"REASSIGN OWNED BY {role} TO CURRENT_USER"))
             conn.execute(sa.text(f"DROP OWNED BY {role}"))
             conn.execute(sa.text(f"DROP ROLE {role}"))
@@ -108,9 +111,26 @@ def tls_smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
     trusts through SSL_CERT_FILE, so the channel's verifying context completes a real login."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -120,8 +140,13 @@ def tls_smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
         port = sock.getsockname()[1]
     box = _Mailbox()
     controller = Controller(
-        box, hostname="localhost", port=port, tls_context=context, require_starttls=True,
-        authenticator=box.authenticate, auth_require_tls=True,
+        box,
+        hostname="localhost",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=box.authenticate,
+        auth_require_tls=True,
     )
     controller.start()
     try:
@@ -186,8 +211,13 @@ channels:
 
 
 def test_secrets_appear_nowhere_after_good_and_failing_runs_and_their_alerts(
-    dart_env: Path, password_db_url: str, hooks, tls_smtp, monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture, capsys,
+    dart_env: Path,
+    password_db_url: str,
+    hooks,
+    tls_smtp,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     db_url = password_db_url
@@ -201,8 +231,10 @@ def test_secrets_appear_nowhere_after_good_and_failing_runs_and_their_alerts(
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     faults = Faults(error_rate=0.2, malformed_rate=0.1)
     assets = {a.key: a for a in defs.assets}
-    with run_simulator(SimulatorConfig(faults=faults, valid_keys={SECRET}, daily_volume=120, seed=7)) as sim, \
-            dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": db_url}}}) as instance:
+    with (
+        run_simulator(SimulatorConfig(faults=faults, valid_keys={SECRET}, daily_volume=120, seed=7)) as sim,
+        dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": db_url}}}) as instance,
+    ):
         monkeypatch.setenv("DART_API_BASE_URL", sim.base_url)
         monkeypatch.setenv("DART_API_KEY", SECRET)
         monkeypatch.setenv("DART_FG_REQUESTS_PER_SECOND", "1000")
@@ -217,20 +249,24 @@ def test_secrets_appear_nowhere_after_good_and_failing_runs_and_their_alerts(
         sim.config.faults = Faults(quota=1)
         sim.reset_quota()
         quota = dg.materialize(
-            [assets[DISCLOSURES_KEY]], resources=defs.resources, instance=instance,
-            partition_key="2026-09-16", raise_on_error=False,
+            [assets[DISCLOSURES_KEY]],
+            resources=defs.resources,
+            instance=instance,
+            partition_key="2026-09-16",
+            raise_on_error=False,
         )
         sim.config.faults = Faults(maintenance=True)
         down = dg.materialize(
-            [assets[DISCLOSURES_KEY]], resources=defs.resources, instance=instance,
-            partition_key="2026-09-17", raise_on_error=False,
+            [assets[DISCLOSURES_KEY]],
+            resources=defs.resources,
+            instance=instance,
+            partition_key="2026-09-17",
+            raise_on_error=False,
         )
         assert not quota.success and not down.success
         # The failure alert of the last run, the breaker's, then delivery: Slack answers 200,
         # the JSON webhook 500 (its failure is logged), email logs in over verified STARTTLS.
-        failure = next(
-            e.dagster_event for e in instance.all_logs(down.run_id, of_type=DagsterEventType.RUN_FAILURE)
-        )
+        failure = next(e.dagster_event for e in instance.all_logs(down.run_id, of_type=DagsterEventType.RUN_FAILURE))
         run_failure_alerts(
             dg.build_run_status_sensor_context(
                 "run_failure_alerts", failure, instance, instance.get_run_by_id(down.run_id)
@@ -238,7 +274,9 @@ def test_secrets_appear_nowhere_after_good_and_failing_runs_and_their_alerts(
         )
         breaker_alerts(dg.build_sensor_context(instance=instance))
         alert_outbox(dg.build_sensor_context(instance=instance))
-        events = [serialize_value(entry) for run in (good, corp, quota, down) for entry in instance.all_logs(run.run_id)]
+        events = [
+            serialize_value(entry) for run in (good, corp, quota, down) for entry in instance.all_logs(run.run_id)
+        ]
         failures = [str(e.step_failure_data.error) for r in (quota, down) for e in r.get_step_failure_events()]
     assert any("quota" in f.lower() for f in failures), failures
     assert dart_fg(["health"]) in (0, 1)
@@ -280,5 +318,7 @@ def test_secrets_appear_nowhere_after_good_and_failing_runs_and_their_alerts(
         "SMTP password": SMTP_PASSWORD,
         "database password": DB_PASSWORD,
     }
-    leaks = [f"{name} in {where}" for name, secret in secrets.items() for where, text in texts.items() if secret in text]
+    leaks = [
+        f"{name} in {where}" for name, secret in secrets.items() for where, text in texts.items() if secret in text
+    ]
     assert not leaks, f"leaked: {leaks}"

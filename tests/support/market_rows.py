@@ -34,14 +34,20 @@ from dart_assets.sources.ecos.client import CORPORATE_BBB_MINUS_3Y as BBB_MINUS
 from dart_assets.sources.ecos.client import ITEMS as ECOS_ITEMS
 from dart_assets.sources.ecos.client import KTB_3Y as KTB3Y
 from dart_assets.sources.ecos.client import KTB_10Y as KTB10Y
-from dart_assets.sources.market.assets import KRX_TABLES as TABLE_OF_ENDPOINT
 from dart_assets.sources.krx.client import DERIVATIVE_INDICES as DERIVATIVE_INDICES_EP
 from dart_assets.sources.krx.client import GOVERNMENT_BONDS as GOVERNMENT_BONDS_EP
 from dart_assets.sources.krx.client import KOSPI_INDEX as KOSPI_INDEX_EP
 from dart_assets.sources.krx.client import OPTION_TRADES as OPTION_TRADES_EP
 from dart_assets.sources.krx.client import STOCK_TRADES as STOCK_TRADES_EP
+from dart_assets.sources.market.assets import KRX_TABLES as TABLE_OF_ENDPOINT
 from dart_assets.sources.market.tables import BOND_YIELDS, RawTable
-ECOS_NAMES = {KTB3Y: "국고채(3년)", KTB10Y: "국고채(10년)", AA_MINUS: "회사채(3년, AA-)", BBB_MINUS: "회사채(3년, BBB-)"}
+
+ECOS_NAMES = {
+    KTB3Y: "국고채(3년)",
+    KTB10Y: "국고채(10년)",
+    AA_MINUS: "회사채(3년, AA-)",
+    BBB_MINUS: "회사채(3년, BBB-)",
+}
 
 KOSPI200_OPTIONS = "코스피200 옵션"
 
@@ -82,7 +88,13 @@ class SyntheticMarket:
             closes.append(level)
         self._kospi = closes
         issues = [
-            _Issue(f"{100000 + 10 * i:06d}", f"종목{i:02d}", 0.6 + 0.03 * i, rng.uniform(2_000, 200_000), rng.randrange(10**6, 10**8))
+            _Issue(
+                f"{100000 + 10 * i:06d}",
+                f"종목{i:02d}",
+                0.6 + 0.03 * i,
+                rng.uniform(2_000, 200_000),
+                rng.randrange(10**6, 10**8),
+            )
             for i in range(n_issues)
         ]
         issues[3].split_on = n // 2
@@ -122,6 +134,7 @@ class SyntheticMarket:
                     }
                 )
                 prev_close = close
+
         # fear gauges: trailing returns of the cycle
         def trailing(t: int, k: int) -> float:
             return math.log(closes[t] / closes[max(0, t - k)])
@@ -145,19 +158,81 @@ class SyntheticMarket:
             return list(self._stocks[day])
         if endpoint == KOSPI_INDEX_EP:
             k, prev = self._kospi[t], self._kospi[max(0, t - 1)]
-            base = {"BAS_DD": bas, "IDX_CLSS": "KOSPI", "ACC_TRDVOL": "500000000", "ACC_TRDVAL": "9000000000000", "MKTCAP": "2000000000000000"}
+            base = {
+                "BAS_DD": bas,
+                "IDX_CLSS": "KOSPI",
+                "ACC_TRDVOL": "500000000",
+                "ACC_TRDVAL": "9000000000000",
+                "MKTCAP": "2000000000000000",
+            }
             return [
-                {**base, "IDX_NM": "코스피 (외국주포함)", "CLSPRC_IDX": "-", "CMPPREVDD_IDX": "-", "FLUC_RT": "-", "OPNPRC_IDX": "-", "HGPRC_IDX": "-", "LWPRC_IDX": "-"},
-                {**base, "IDX_NM": "코스피", "CLSPRC_IDX": _num(k, 2), "CMPPREVDD_IDX": _num(k - prev, 2), "FLUC_RT": _num((k / prev - 1) * 100, 2),
-                 "OPNPRC_IDX": _num(prev, 2), "HGPRC_IDX": _num(max(k, prev) * 1.004, 2), "LWPRC_IDX": _num(min(k, prev) * 0.996, 2)},
-                {**base, "IDX_NM": "코스피 200", "CLSPRC_IDX": _num(k / 7.5, 2), "CMPPREVDD_IDX": "0.00", "FLUC_RT": "0.00", "OPNPRC_IDX": "-", "HGPRC_IDX": "-", "LWPRC_IDX": "-"},
+                {
+                    **base,
+                    "IDX_NM": "코스피 (외국주포함)",
+                    "CLSPRC_IDX": "-",
+                    "CMPPREVDD_IDX": "-",
+                    "FLUC_RT": "-",
+                    "OPNPRC_IDX": "-",
+                    "HGPRC_IDX": "-",
+                    "LWPRC_IDX": "-",
+                },
+                {
+                    **base,
+                    "IDX_NM": "코스피",
+                    "CLSPRC_IDX": _num(k, 2),
+                    "CMPPREVDD_IDX": _num(k - prev, 2),
+                    "FLUC_RT": _num((k / prev - 1) * 100, 2),
+                    "OPNPRC_IDX": _num(prev, 2),
+                    "HGPRC_IDX": _num(max(k, prev) * 1.004, 2),
+                    "LWPRC_IDX": _num(min(k, prev) * 0.996, 2),
+                },
+                {
+                    **base,
+                    "IDX_NM": "코스피 200",
+                    "CLSPRC_IDX": _num(k / 7.5, 2),
+                    "CMPPREVDD_IDX": "0.00",
+                    "FLUC_RT": "0.00",
+                    "OPNPRC_IDX": "-",
+                    "HGPRC_IDX": "-",
+                    "LWPRC_IDX": "-",
+                },
             ]
         if endpoint == DERIVATIVE_INDICES_EP:
             v = self._vkospi[t]
             return [
-                {"BAS_DD": bas, "IDX_CLSS": "선물지수", "IDX_NM": "미국달러선물지수", "CLSPRC_IDX": "1398.63", "CMPPREVDD_IDX": "3.64", "FLUC_RT": "0.26", "OPNPRC_IDX": "1399.80", "HGPRC_IDX": "1401.51", "LWPRC_IDX": "1397.88"},
-                {"BAS_DD": bas, "IDX_CLSS": "옵션지수", "IDX_NM": "코스피 200 변동성지수", "CLSPRC_IDX": _num(v, 2), "CMPPREVDD_IDX": "0.00", "FLUC_RT": "0.00", "OPNPRC_IDX": _num(v, 2), "HGPRC_IDX": _num(v * 1.02, 2), "LWPRC_IDX": _num(v * 0.98, 2)},
-                {"BAS_DD": bas, "IDX_CLSS": "전략지수", "IDX_NM": "KRX 최소변동성지수", "CLSPRC_IDX": "6102.55", "CMPPREVDD_IDX": "-53.13", "FLUC_RT": "-0.86", "OPNPRC_IDX": "6131.97", "HGPRC_IDX": "6147.12", "LWPRC_IDX": "6091.45"},
+                {
+                    "BAS_DD": bas,
+                    "IDX_CLSS": "선물지수",
+                    "IDX_NM": "미국달러선물지수",
+                    "CLSPRC_IDX": "1398.63",
+                    "CMPPREVDD_IDX": "3.64",
+                    "FLUC_RT": "0.26",
+                    "OPNPRC_IDX": "1399.80",
+                    "HGPRC_IDX": "1401.51",
+                    "LWPRC_IDX": "1397.88",
+                },
+                {
+                    "BAS_DD": bas,
+                    "IDX_CLSS": "옵션지수",
+                    "IDX_NM": "코스피 200 변동성지수",
+                    "CLSPRC_IDX": _num(v, 2),
+                    "CMPPREVDD_IDX": "0.00",
+                    "FLUC_RT": "0.00",
+                    "OPNPRC_IDX": _num(v, 2),
+                    "HGPRC_IDX": _num(v * 1.02, 2),
+                    "LWPRC_IDX": _num(v * 0.98, 2),
+                },
+                {
+                    "BAS_DD": bas,
+                    "IDX_CLSS": "전략지수",
+                    "IDX_NM": "KRX 최소변동성지수",
+                    "CLSPRC_IDX": "6102.55",
+                    "CMPPREVDD_IDX": "-53.13",
+                    "FLUC_RT": "-0.86",
+                    "OPNPRC_IDX": "6131.97",
+                    "HGPRC_IDX": "6147.12",
+                    "LWPRC_IDX": "6091.45",
+                },
             ]
         if endpoint == OPTION_TRADES_EP:
             calls = 400_000
@@ -166,10 +241,36 @@ class SyntheticMarket:
             # the monthly product in three series per right; the others would move the ratio
             for right, total in (("CALL", calls), ("PUT", puts)):
                 for j, share in enumerate((0.5, 0.3, 0.2)):
-                    rows.append(self._option(bas, KOSPI200_OPTIONS, right, f"{'2' if right == 'CALL' else '3'}01V1{j:03d}", round(total * share)))
-                rows.append(self._option(bas, "미니코스피200 옵션", right, f"{'2' if right == 'CALL' else '3'}05V1000", 3 * calls if right == "CALL" else 10))
-                rows.append(self._option(bas, "코스피200 위클리(목) 옵션", right, f"{'2' if right == 'CALL' else '3'}09V1000", 10 if right == "CALL" else 2 * calls))
-                rows.append(self._option(bas, "코스닥150 옵션", right, f"{'2' if right == 'CALL' else '3'}06V1000", 1000))
+                    rows.append(
+                        self._option(
+                            bas,
+                            KOSPI200_OPTIONS,
+                            right,
+                            f"{'2' if right == 'CALL' else '3'}01V1{j:03d}",
+                            round(total * share),
+                        )
+                    )
+                rows.append(
+                    self._option(
+                        bas,
+                        "미니코스피200 옵션",
+                        right,
+                        f"{'2' if right == 'CALL' else '3'}05V1000",
+                        3 * calls if right == "CALL" else 10,
+                    )
+                )
+                rows.append(
+                    self._option(
+                        bas,
+                        "코스피200 위클리(목) 옵션",
+                        right,
+                        f"{'2' if right == 'CALL' else '3'}09V1000",
+                        10 if right == "CALL" else 2 * calls,
+                    )
+                )
+                rows.append(
+                    self._option(bas, "코스닥150 옵션", right, f"{'2' if right == 'CALL' else '3'}06V1000", 1000)
+                )
             return rows
         if endpoint == GOVERNMENT_BONDS_EP:
             y10 = self._ktb10[t]
@@ -184,18 +285,44 @@ class SyntheticMarket:
     @staticmethod
     def _option(bas: str, product: str, right: str, code: str, volume: int) -> dict[str, str]:
         return {
-            "BAS_DD": bas, "ISU_CD": code, "ISU_NM": f"{product} {right[0]} {code}", "PROD_NM": product, "RGHT_TP_NM": right,
-            "TDD_CLSPRC": "1.25", "CMPPREVDD_PRC": "-", "TDD_OPNPRC": "1.20", "TDD_HGPRC": "1.30", "TDD_LWPRC": "1.10",
-            "IMP_VOLT": "18.50", "NXTDD_BAS_PRC": "1.25", "ACC_TRDVOL": str(volume), "ACC_TRDVAL": str(volume * 125_000), "ACC_OPNINT_QTY": "1000",
+            "BAS_DD": bas,
+            "ISU_CD": code,
+            "ISU_NM": f"{product} {right[0]} {code}",
+            "PROD_NM": product,
+            "RGHT_TP_NM": right,
+            "TDD_CLSPRC": "1.25",
+            "CMPPREVDD_PRC": "-",
+            "TDD_OPNPRC": "1.20",
+            "TDD_HGPRC": "1.30",
+            "TDD_LWPRC": "1.10",
+            "IMP_VOLT": "18.50",
+            "NXTDD_BAS_PRC": "1.25",
+            "ACC_TRDVOL": str(volume),
+            "ACC_TRDVAL": str(volume * 125_000),
+            "ACC_OPNINT_QTY": "1000",
         }
 
     @staticmethod
     def _bond(bas: str, code: str, name: str, years: str, kind: str, yield_pct: float) -> dict[str, str]:
         y = _num(yield_pct, 3)
         return {
-            "BAS_DD": bas, "MKT_NM": "국채전문유통시장", "ISU_CD": code, "ISU_NM": name, "BND_EXP_TP_NM": years, "GOVBND_ISU_TP_NM": kind,
-            "CLSPRC": "10000.0", "CMPPREVDD_PRC": "0.0", "CLSPRC_YD": y, "OPNPRC": "10000.0", "OPNPRC_YD": y, "HGPRC": "10000.0",
-            "HGPRC_YD": y, "LWPRC": "10000.0", "LWPRC_YD": y, "ACC_TRDVOL": "1000000000", "ACC_TRDVAL": "1000000000",
+            "BAS_DD": bas,
+            "MKT_NM": "국채전문유통시장",
+            "ISU_CD": code,
+            "ISU_NM": name,
+            "BND_EXP_TP_NM": years,
+            "GOVBND_ISU_TP_NM": kind,
+            "CLSPRC": "10000.0",
+            "CMPPREVDD_PRC": "0.0",
+            "CLSPRC_YD": y,
+            "OPNPRC": "10000.0",
+            "OPNPRC_YD": y,
+            "HGPRC": "10000.0",
+            "HGPRC_YD": y,
+            "LWPRC": "10000.0",
+            "LWPRC_YD": y,
+            "ACC_TRDVOL": "1000000000",
+            "ACC_TRDVAL": "1000000000",
         }
 
     def ecos_rows(self, item_code: str, start: date, end: date) -> list[dict[str, str]]:
@@ -213,8 +340,14 @@ class SyntheticMarket:
                 BBB_MINUS: self._ktb10[t] + 0.5 + self._junk[t],
             }[item_code]
             rows.append(
-                {"STAT_CODE": "817Y002", "ITEM_CODE1": item_code, "ITEM_NAME1": ECOS_NAMES[item_code], "UNIT_NAME": "연%",
-                 "TIME": day.strftime("%Y%m%d"), "DATA_VALUE": _num(value, 3)}
+                {
+                    "STAT_CODE": "817Y002",
+                    "ITEM_CODE1": item_code,
+                    "ITEM_NAME1": ECOS_NAMES[item_code],
+                    "UNIT_NAME": "연%",
+                    "TIME": day.strftime("%Y%m%d"),
+                    "DATA_VALUE": _num(value, 3),
+                }
             )
         return rows
 
@@ -238,7 +371,14 @@ def _krx_record(table: RawTable, row: dict[str, str]) -> tuple:
 
 def _ecos_record(row: dict[str, str]) -> tuple:
     t = row["TIME"]
-    return (date(int(t[:4]), int(t[4:6]), int(t[6:])), row["STAT_CODE"], row["ITEM_CODE1"], row.get("ITEM_NAME1"), row.get("UNIT_NAME"), _value(row["DATA_VALUE"]))
+    return (
+        date(int(t[:4]), int(t[4:6]), int(t[6:])),
+        row["STAT_CODE"],
+        row["ITEM_CODE1"],
+        row.get("ITEM_NAME1"),
+        row.get("UNIT_NAME"),
+        _value(row["DATA_VALUE"]),
+    )
 
 
 def insert(engine: sa.Engine, table: RawTable, records: Sequence[tuple], run_id: str = "test") -> int:
@@ -249,7 +389,12 @@ def insert(engine: sa.Engine, table: RawTable, records: Sequence[tuple], run_id:
     raw = engine.raw_connection()
     try:
         with raw.cursor() as cur:
-            execute_values(cur, f"insert into {table.qualified} ({columns}) values %s", [(*r, run_id) for r in records], page_size=5000)
+            execute_values(
+                cur,
+                f"insert into {table.qualified} ({columns}) values %s",
+                [(*r, run_id) for r in records],
+                page_size=5000,
+            )
         raw.commit()
     finally:
         raw.close()
@@ -283,7 +428,9 @@ def _cut_down(endpoint: str, rows: list[dict[str, str]], keep_issues: set[str] |
     return rows
 
 
-def fill_market_raw(engine: sa.Engine, start: date, end: date, *, n_issues: int = 30, source: str | None = None) -> dict[str, int]:
+def fill_market_raw(
+    engine: sa.Engine, start: date, end: date, *, n_issues: int = 30, source: str | None = None
+) -> dict[str, int]:
     """Every market_raw table filled for the XKRX sessions in [start, end]; rows per table.
 
     source: "simulator" (the market simulator's history), "synthetic" (SyntheticMarket) or
@@ -316,4 +463,3 @@ def fill_market_raw(engine: sa.Engine, start: date, end: date, *, n_issues: int 
     counts[BOND_YIELDS.name] = insert(engine, BOND_YIELDS, ecos)
     counts["source"] = used  # type: ignore[assignment]
     return counts
-

@@ -13,19 +13,39 @@ import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 import sqlalchemy as sa
 
 from simulators.recorded import DATA_DIR
+
 LIST_ROWS_CSV = DATA_DIR / "list_rows_2025-03-20_2026-03-20_110corps.csv"
 WEB_LIST_CSV = DATA_DIR / "web_list_2022-01-03_full_day.csv"
 FINANCIALS_DIR = DATA_DIR / "financials"
 
 # The website's market labels, as corp_cls.
 _WEB_CLS = {"유": "Y", "코": "K", "넥": "N", "기": "E"}
-_KEY_ACCOUNTS = {"매출액", "수익(매출액)", "영업이익", "영업이익(손실)", "당기순이익", "당기순이익(손실)", "자산총계", "부채총계", "자본총계"}
-_DISCLOSURE_COLUMNS = ("rcept_no", "corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "flr_nm", "rcept_dt", "rm")
+_KEY_ACCOUNTS = {
+    "매출액",
+    "수익(매출액)",
+    "영업이익",
+    "영업이익(손실)",
+    "당기순이익",
+    "당기순이익(손실)",
+    "자산총계",
+    "부채총계",
+    "자본총계",
+}
+_DISCLOSURE_COLUMNS = (
+    "rcept_no",
+    "corp_code",
+    "corp_name",
+    "stock_code",
+    "corp_cls",
+    "report_nm",
+    "flr_nm",
+    "rcept_dt",
+    "rm",
+)
 
 
 def _stock_code(value: str | None) -> str | None:
@@ -192,7 +212,9 @@ def _amount(value: str) -> int | None:
 
 def load_financials(engine: sa.Engine, week_start: date = date(2026, 3, 16)) -> int:
     """Key accounts of the recorded reports (와이지-원, 2016-2025, CFS) into dart_raw.financial_accounts."""
-    rows = list({(r["rcept_no"], r["sj_div"], r["account_nm"], r["ord"]): r for r in _financial_rows(week_start)}.values())
+    rows = list(
+        {(r["rcept_no"], r["sj_div"], r["account_nm"], r["ord"]): r for r in _financial_rows(week_start)}.values()
+    )
     stmt = sa.text(
         """
         INSERT INTO dart_raw.financial_accounts (rcept_no, corp_code, bsns_year, reprt_code, fs_div,
@@ -239,12 +261,23 @@ def recorded_major_events() -> list[tuple[dict, dict]]:
                 continue
             day = datetime.strptime(item["rcept_no"][:8], "%Y%m%d").date()
             filing = {
-                "rcept_no": item["rcept_no"], "corp_code": item["corp_code"], "corp_name": item["corp_name"],
-                "stock_code": None, "corp_cls": item.get("corp_cls") or "E",
-                "report_nm": f"주요사항보고서({endpoint.stems[0]})", "flr_nm": item["corp_name"], "rcept_dt": day, "rm": "",
+                "rcept_no": item["rcept_no"],
+                "corp_code": item["corp_code"],
+                "corp_name": item["corp_name"],
+                "stock_code": None,
+                "corp_cls": item.get("corp_cls") or "E",
+                "report_nm": f"주요사항보고서({endpoint.stems[0]})",
+                "flr_nm": item["corp_name"],
+                "rcept_dt": day,
+                "rm": "",
             }
-            event = {"rcept_no": item["rcept_no"], "endpoint": endpoint.name, "corp_code": item["corp_code"],
-                     "rcept_dt": day, "details": json.dumps(item, ensure_ascii=False)}
+            event = {
+                "rcept_no": item["rcept_no"],
+                "endpoint": endpoint.name,
+                "corp_code": item["corp_code"],
+                "rcept_dt": day,
+                "details": json.dumps(item, ensure_ascii=False),
+            }
             pairs.append((filing, event))
     return pairs
 

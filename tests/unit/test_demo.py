@@ -32,7 +32,13 @@ def test_windows_end_with_the_last_session_before_today_and_cover_52_weeks() -> 
 
 
 def test_the_reading_names_value_label_components_and_a_missing_session() -> None:
-    row = {"date": date(2026, 11, 30), "value": 51.46, "label": "neutral", "momentum_score": 51.6, "breadth_score": None}
+    row = {
+        "date": date(2026, 11, 30),
+        "value": 51.46,
+        "label": "neutral",
+        "momentum_score": 51.6,
+        "breadth_score": None,
+    }
     lines = describe_reading(row, expected=date(2026, 12, 2))
     assert lines[0] == "Fear & Greed index for 2026-11-30: 51.5 (neutral)"
     assert "2026-12-02" in lines[1] and any(line.split() == ["momentum", "51.6"] for line in lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,13 +93,20 @@ def collect(conn: sa.Connection, today: date) -> dict[str, Any]:
     data["movers"] = queries.top_movers(conn, today, MOVERS) if filing_day else []
     data["events"] = (
         _section(conn, missing, "market_moving_events", lambda: queries.events_on(conn, filing_day), [])
-        if filing_day else []
+        if filing_day
+        else []
     )
     end = filing_day or today
     data["sentiment"] = _section(
-        conn, missing, "daily_disclosure_sentiment",
+        conn,
+        missing,
+        "daily_disclosure_sentiment",
         lambda: queries.page(
-            conn, queries.MARTS["sentiment"], start=end - timedelta(days=SENTIMENT_DAYS), end=end, limit=SENTIMENT_DAYS + 1
+            conn,
+            queries.MARTS["sentiment"],
+            start=end - timedelta(days=SENTIMENT_DAYS),
+            end=end,
+            limit=SENTIMENT_DAYS + 1,
         ),
         [],
     )
@@ -135,7 +142,7 @@ def install(app: FastAPI, read: Callable[..., Any], today: Callable[[], date]) -
         started = time.perf_counter()
         data = read(collect, today())
         data["budgets"] = _budgets()
-        data["generated_at"] = datetime.now(timezone.utc)
+        data["generated_at"] = datetime.now(UTC)
         html = page.render(data, ranges=RANGES, default_range=DEFAULT_RANGE)
         log.debug("dashboard rendered in %.3f s", time.perf_counter() - started)
         return HTMLResponse(

@@ -46,9 +46,7 @@ def gauge(value: float, label: str) -> Markup:
         angle = math.pi * (1 - v / 100)
         return cx + radius * math.cos(angle), cy - radius * math.sin(angle)
 
-    parts = [
-        f'<svg class="gauge-svg" viewBox="-14 0 328 170" role="img" aria-label="{escape(label)} {_f(value)}">'
-    ]
+    parts = [f'<svg class="gauge-svg" viewBox="-14 0 328 170" role="img" aria-label="{escape(label)} {_f(value)}">']
     for low, high, name, colour in BANDS:
         (x1, y1), (x2, y2) = point(low + 0.4, r), point(high - 0.4, r)
         parts.append(
@@ -58,7 +56,9 @@ def gauge(value: float, label: str) -> Markup:
     for tick in (0, 25, 45, 55, 75, 100):
         x, y = point(tick, r + width / 2 + 9)
         anchor = "end" if tick < 40 else "start" if tick > 60 else "middle"
-        parts.append(f'<text x="{_f(x)}" y="{_f(y + 4)}" font-size="11" fill="#52606d" text-anchor="{anchor}">{tick}</text>')
+        parts.append(
+            f'<text x="{_f(x)}" y="{_f(y + 4)}" font-size="11" fill="#52606d" text-anchor="{anchor}">{tick}</text>'
+        )
     nx, ny = point(min(max(value, 0.0), 100.0), r - width / 2 - 8)
     parts.append(
         f'<line x1="{_f(cx)}" y1="{_f(cy)}" x2="{_f(nx)}" y2="{_f(ny)}" stroke="{INDEX_COLOUR}" '
@@ -141,7 +141,9 @@ def _path(frame: _Frame, points: Sequence[tuple[date, float]], lo: float, hi: fl
 
 def _x_axis(frame: _Frame) -> list[str]:
     fmt = "%Y-%m" if (frame.end - frame.start).days > 200 else "%m-%d"
-    parts = [f'<line x1="{_f(frame.x0)}" y1="{_f(frame.y0)}" x2="{_f(frame.x1)}" y2="{_f(frame.y0)}" stroke="#9aa5b1"/>']
+    parts = [
+        f'<line x1="{_f(frame.x0)}" y1="{_f(frame.y0)}" x2="{_f(frame.x1)}" y2="{_f(frame.y0)}" stroke="#9aa5b1"/>'
+    ]
     for i, d in enumerate(_date_ticks(frame.start, frame.end, 5 if frame.size == "wide" else 3)):
         anchor = "start" if i == 0 else "end" if d == frame.end else "middle"
         parts.append(
@@ -252,8 +254,6 @@ def sentiment_chart(
         )
         decayed = [(r[0], r[3]) for r in rows if r[3] is not None]
         if decayed:
-            parts.append(
-                f'<path d="{_path(frame, decayed, 0, 100)}" fill="none" stroke="#d35400" stroke-width="2"/>'
-            )
+            parts.append(f'<path d="{_path(frame, decayed, 0, 100)}" fill="none" stroke="#d35400" stroke-width="2"/>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -40,8 +40,12 @@ COMPONENTS: dict[str, tuple[str, str]] = {
     "disclosure_sentiment": ("공시 심리", "decayed daily disclosure sentiment"),
 }
 MODIFIERS_KO = {
-    "amendment": "정정", "withdrawn": "철회", "subsidiary": "종속회사", "exchange_action": "거래소 조치",
-    "size": "기업 규모", "routine": "정례 공시",
+    "amendment": "정정",
+    "withdrawn": "철회",
+    "subsidiary": "종속회사",
+    "exchange_action": "거래소 조치",
+    "size": "기업 규모",
+    "routine": "정례 공시",
 }
 
 STYLE = """
@@ -369,11 +373,20 @@ def _components(latest: dict[str, Any], weights: list[dict[str, Any]]) -> list[d
                 note = "no score on this date"
             elif not _num(w.get("weight")):
                 note = "quality below the minimum: weight 0"
-        out.append({
-            "name": name, "ko": ko, "what": what, "score": score, "weight": _num(w.get("weight")),
-            "quality": w.get("quality"), "coverage": w.get("coverage"), "completeness": w.get("completeness"),
-            "note": note, "bar": charts.bar(score),
-        })
+        out.append(
+            {
+                "name": name,
+                "ko": ko,
+                "what": what,
+                "score": score,
+                "weight": _num(w.get("weight")),
+                "quality": w.get("quality"),
+                "coverage": w.get("coverage"),
+                "completeness": w.get("completeness"),
+                "note": note,
+                "bar": charts.bar(score),
+            }
+        )
     return out
 
 
@@ -411,27 +424,27 @@ def _sentiment(data: dict[str, Any]) -> tuple[Markup | None, dict[str, Any] | No
 
 def render(data: dict[str, Any], *, ranges: Sequence[tuple[str, int | None]], default_range: str) -> str:
     assert tuple(n for n, _ in ranges) == RANGE_NAMES, "the stylesheet's range rules name these ranges"
-    now = data.get("generated_at") or datetime.now(timezone.utc)
+    now = data.get("generated_at") or datetime.now(UTC)
     latest = data.get("latest")
     movers = [
         {
             **m,
             "company": m.get("corp_name") or m.get("filer_corp_name") or m["corp_code"],
-            "title": (m.get("report_nm") or m.get("filed_report_nm") or m.get("event_title") or m["event_type"]).strip(),
+            "title": (
+                m.get("report_nm") or m.get("filed_report_nm") or m.get("event_title") or m["event_type"]
+            ).strip(),
             "url": DART_VIEWER.format(m["rcept_no"]),
             "why": _why(m),
         }
         for m in data.get("movers") or []
     ]
     budgets = data.get("budgets") or {}
-    quota = [
-        {**q, "budget": budgets.get("market" if ":" in q["key_id"] else "dart")} for q in data.get("quota") or []
-    ]
+    quota = [{**q, "budget": budgets.get("market" if ":" in q["key_id"] else "dart")} for q in data.get("quota") or []]
     sentiment_svg, sentiment_last = _sentiment(data)
     return _template.render(
         style=Markup(STYLESHEET),
         today=data["today"],
-        generated_at=now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated_at=now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         latest=latest,
         gauge=charts.gauge(float(latest["value"]), latest["label"]) if latest else "",
         compare=data.get("compare") or [],

@@ -108,7 +108,9 @@ def completeness(conn: sa.Connection, asset_key: str, first: str, last: str) -> 
     return len(rows), gaps
 
 
-def disclosures_completeness_check(asset_key: dg.AssetKey, partitions_def: dg.PartitionsDefinition) -> dg.AssetChecksDefinition:
+def disclosures_completeness_check(
+    asset_key: dg.AssetKey, partitions_def: dg.PartitionsDefinition
+) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=asset_key,
         name="complete_against_dart_total",
@@ -120,7 +122,10 @@ def disclosures_completeness_check(asset_key: dg.AssetKey, partitions_def: dg.Pa
         ),
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        first, last = _partition_bounds(context) or (partitions_def.get_first_partition_key(), partitions_def.get_last_partition_key())
+        first, last = _partition_bounds(context) or (
+            partitions_def.get_first_partition_key(),
+            partitions_def.get_last_partition_key(),
+        )
         with warehouse.engine().connect() as conn:
             recorded, gaps = completeness(conn, asset_key.to_user_string(), first, last)
         return dg.AssetCheckResult(

@@ -24,10 +24,9 @@ import httpx
 import sqlalchemy as sa
 import tenacity
 
+from dart_assets.core.redaction import key_id, redact
+from dart_assets.core.settings import Settings, SettingsError, get_settings
 from dart_assets.sources.dart import corpcode
-from dart_assets.sources.dart.major_events import ENDPOINT_NAMES as MAJOR_EVENT_ENDPOINTS
-from dart_assets.sources.http.breaker import CircuitBreaker
-from dart_assets.sources.http.calls import CallCounter, status_label
 from dart_assets.sources.dart.errors import (
     NO_DATA_STATUS,
     OK_STATUS,
@@ -39,6 +38,7 @@ from dart_assets.sources.dart.errors import (
     TransportError,
     error_for_status,
 )
+from dart_assets.sources.dart.major_events import ENDPOINT_NAMES as MAJOR_EVENT_ENDPOINTS
 from dart_assets.sources.dart.paging import (
     LIST_FIELDS,
     PAGE_COUNT,
@@ -50,11 +50,11 @@ from dart_assets.sources.dart.paging import (
     read_window,
     split_windows,
 )
+from dart_assets.sources.dart.transport import KEY_EXTENSION, KeyInjectingTransport
+from dart_assets.sources.http.breaker import CircuitBreaker
+from dart_assets.sources.http.calls import CallCounter, status_label
 from dart_assets.sources.http.quota import MemoryQuota, PostgresQuota, QuotaLedger
 from dart_assets.sources.http.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
-from dart_assets.core.redaction import key_id, redact
-from dart_assets.sources.dart.transport import KEY_EXTENSION, KeyInjectingTransport
-from dart_assets.core.settings import Settings, SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +132,9 @@ def _json_body(response: httpx.Response, endpoint: str) -> dict[str, Any]:
         body = None
     if not isinstance(body, dict) or "status" not in body:
         raise MalformedResponseError(
-            endpoint, f"expected a JSON object with a status ({len(response.content)} bytes)", http_status=response.status_code
+            endpoint,
+            f"expected a JSON object with a status ({len(response.content)} bytes)",
+            http_status=response.status_code,
         )
     status = str(body["status"])
     if status not in (OK_STATUS, NO_DATA_STATUS):
@@ -202,9 +204,13 @@ class DartClient:
         self.key_ids = tuple(key_id(k) for k in keys)
         self._rejected: dict[int, DartError] = {}
         self.base_url = base_url.rstrip("/")
-        self._quota: QuotaLedger = PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
+        self._quota: QuotaLedger = (
+            PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
+        )
         self._limiter = (
-            SharedIntervalLimiter(engine, RATE_LIMIT_NAME, requests_per_second) if engine else MinIntervalLimiter(requests_per_second)
+            SharedIntervalLimiter(engine, RATE_LIMIT_NAME, requests_per_second)
+            if engine
+            else MinIntervalLimiter(requests_per_second)
         )
         self._counter = CallCounter(engine, "dart") if engine else None
         self._breaker = breaker
@@ -463,8 +469,18 @@ class DartClient:
                 except DartError as exc:
                     error, status = exc, exc.status
             latency_ms = (time.perf_counter() - started) * 1000
-            self._record(CallRecord(endpoint, status, http_status, round(latency_ms, 2), attempt, self.key_ids[index],
-                                    type(error).__name__ if error else None), params)
+            self._record(
+                CallRecord(
+                    endpoint,
+                    status,
+                    http_status,
+                    round(latency_ms, 2),
+                    attempt,
+                    self.key_ids[index],
+                    type(error).__name__ if error else None,
+                ),
+                params,
+            )
             if self._breaker is not None:
                 if error is not None and error.is_outage:
                     self._breaker.record_failure(str(error))
@@ -486,10 +502,14 @@ class DartClient:
             for chunk in streamed.iter_bytes():  # decoded: a gzip bomb meets the cap too
                 body += chunk
                 if len(body) > self.max_body_bytes:
-                    raise MalformedResponseError(endpoint, f"body larger than {self.max_body_bytes:,} bytes", http_status=streamed.status_code)
+                    raise MalformedResponseError(
+                        endpoint, f"body larger than {self.max_body_bytes:,} bytes", http_status=streamed.status_code
+                    )
                 if time.perf_counter() - started > self.deadline_s:
                     raise TransportError(endpoint, f"no complete answer within {self.deadline_s:g} s")
-            headers = [(k, v) for k, v in streamed.headers.items() if k.lower() not in ("content-encoding", "content-length")]
+            headers = [
+                (k, v) for k, v in streamed.headers.items() if k.lower() not in ("content-encoding", "content-length")
+            ]
             return httpx.Response(streamed.status_code, headers=headers, content=bytes(body), request=streamed.request)
 
     def _reserve_key(self, endpoint: str) -> int:
@@ -533,13 +553,16 @@ class DartClient:
         self._rejected[index] = error
         if isinstance(error, QuotaExceededError):
             self._quota.mark_exhausted(self.key_ids[index])
-        logger.warning("OpenDART key %s rejected (status %s); trying the next key if any",
-                       self.key_ids[index], error.status)
+        logger.warning(
+            "OpenDART key %s rejected (status %s); trying the next key if any", self.key_ids[index], error.status
+        )
 
     def _record(self, call: CallRecord, params: dict[str, str]) -> None:
         self.calls.append(call)
         if self._counter is not None:
-            self._counter.record(call.endpoint, status_label(call.status, call.http_status), call.error, call.latency_ms)
+            self._counter.record(
+                call.endpoint, status_label(call.status, call.http_status), call.error, call.latency_ms
+            )
         logger.debug(
             "%s %s -> status %s HTTP %s in %.0f ms (attempt %d, key %s)%s",
             call.endpoint,

@@ -16,11 +16,11 @@ from typing import TextIO
 
 import sqlalchemy as sa
 
-from dart_assets.sources.http.breaker import CircuitBreaker
+from dart_assets.core.settings import get_settings
 from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.dart.errors import DartError
 from dart_assets.sources.dart.paging import LIST_FIELDS, Progress
-from dart_assets.core.settings import get_settings
+from dart_assets.sources.http.breaker import CircuitBreaker
 
 
 def _date(text: str) -> date:
@@ -106,10 +106,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--from", dest="date_from", type=_date, required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", type=_date, required=True, metavar="YYYY-MM-DD")
-    parser.add_argument("--corp-cls", choices=("Y", "K", "N", "E"), help="one market: Y KOSPI, K KOSDAQ, N KONEX, E other")
+    parser.add_argument(
+        "--corp-cls", choices=("Y", "K", "N", "E"), help="one market: Y KOSPI, K KOSDAQ, N KONEX, E other"
+    )
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument(
-        "--no-budget", action="store_true",
+        "--no-budget",
+        action="store_true",
         help="do not count calls in the warehouse's daily budget (no database needed)",
     )
     parser.set_defaults(func=_list)

@@ -173,7 +173,9 @@ OK_STATUS = "000"
 NO_DATA_STATUS = "013"  # "조회된 데이타가 없습니다": an empty result, not an error
 
 
-def error_for_status(status: str, endpoint: str, message: str = "", *, http_status: int | None = None) -> DartStatusError:
+def error_for_status(
+    status: str, endpoint: str, message: str = "", *, http_status: int | None = None
+) -> DartStatusError:
     """The typed error for a non-000, non-013 DART status."""
     cls = STATUS_ERRORS.get(status)
     if cls is None:

@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from dart_assets.core.settings import DEFAULT_ECOS_BASE_URL as DEFAULT_BASE_URL
+from dart_assets.core.settings import Settings, SettingsError, get_settings
 from dart_assets.sources.http.caller import MarketCaller
 from dart_assets.sources.http.errors import (
     InvalidKeyError,
@@ -24,7 +26,6 @@ from dart_assets.sources.http.errors import (
     ServiceError,
     TransportError,
 )
-from dart_assets.core.settings import DEFAULT_ECOS_BASE_URL as DEFAULT_BASE_URL, Settings, SettingsError, get_settings
 
 SOURCE = "ECOS"
 MARKET_RATES = "817Y002"
@@ -39,8 +40,11 @@ def _with_key_segment(request: httpx.Request, key: str) -> httpx.Request:
     parts = request.url.path.split("/")
     parts[parts.index(_KEY_PLACEHOLDER)] = key
     return httpx.Request(
-        request.method, request.url.copy_with(path="/".join(parts)), headers=request.headers,
-        stream=request.stream, extensions=dict(request.extensions),
+        request.method,
+        request.url.copy_with(path="/".join(parts)),
+        headers=request.headers,
+        stream=request.stream,
+        extensions=dict(request.extensions),
     )
 
 
@@ -70,7 +74,9 @@ def parse_page(response: httpx.Response, endpoint: str) -> tuple[list[dict[str, 
             raise TypeError("row is not a list of objects")
     except (KeyError, TypeError, ValueError) as exc:
         raise MalformedResponseError(
-            SOURCE, endpoint, f"expected StatisticSearch rows or a RESULT ({type(exc).__name__}, {len(response.content)} bytes)",
+            SOURCE,
+            endpoint,
+            f"expected StatisticSearch rows or a RESULT ({type(exc).__name__}, {len(response.content)} bytes)",
             http_status=response.status_code,
         ) from None
     return rows, total
@@ -79,16 +85,23 @@ def parse_page(response: httpx.Response, endpoint: str) -> tuple[list[dict[str, 
 class EcosClient:
     """Synchronous; every call goes through the shared market request path (market/caller.py)."""
 
-    def __init__(self, api_key: str, base_url: str = DEFAULT_BASE_URL, *, engine: sa.Engine | None = None, **options: Any) -> None:
+    def __init__(
+        self, api_key: str, base_url: str = DEFAULT_BASE_URL, *, engine: sa.Engine | None = None, **options: Any
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._caller = MarketCaller(SOURCE, api_key, inject=_with_key_segment, engine=engine, **options)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, engine: sa.Engine | None = None, **overrides: Any) -> EcosClient:
+    def from_settings(
+        cls, settings: Settings | None = None, engine: sa.Engine | None = None, **overrides: Any
+    ) -> EcosClient:
         settings = settings or get_settings()
         if not settings.ecos_api_key:
             raise SettingsError("no ECOS API key configured: set ECOS_API_KEY (the simulator accepts any key)")
-        options = {"requests_per_second": settings.market_requests_per_second, "daily_call_budget": settings.market_daily_call_budget}
+        options = {
+            "requests_per_second": settings.market_requests_per_second,
+            "daily_call_budget": settings.market_daily_call_budget,
+        }
         return cls(settings.ecos_api_key, settings.ecos_base_url, engine=engine, **{**options, **overrides})
 
     def __repr__(self) -> str:

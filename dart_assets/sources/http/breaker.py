@@ -14,8 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.errors import CircuitOpenError
 from dart_assets.core.redaction import redact
+from dart_assets.sources.dart.errors import CircuitOpenError
 
 #: Shorter than the step retries of the DART assets take to run out (ingestion/policies.py): a
 #: retry that comes while the breaker is still open is refused at once, so a cool-down longer
@@ -137,3 +137,20 @@ class CircuitBreaker:
             "last_failure_at": row.last_failure_at,
             "last_error": row.last_error,
         }
+
+
+BREAKER_NAME = "dart_api"  # the breaker every OpenDART caller shares
+
+
+def breaker_status(engine: sa.Engine) -> dict[str, Any]:
+    return CircuitBreaker(engine, name=BREAKER_NAME).status()
+
+
+def breaker_states(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Every breaker's row, read only (a breaker that never tripped may have none: closed)."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            sa.text("SELECT name, state, consecutive_failures, opened_at FROM dart_ops.circuit_breaker ORDER BY name")
+        ).mappings()
+    ]

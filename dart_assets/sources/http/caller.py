@@ -21,12 +21,17 @@ import httpx
 import sqlalchemy as sa
 import tenacity
 
-from dart_assets.sources.http.calls import CallCounter, status_label
+from dart_assets.core.redaction import key_id, redact
 from dart_assets.sources.dart.client import call_stats, log_retry
+from dart_assets.sources.http.calls import CallCounter, status_label
+from dart_assets.sources.http.errors import (
+    DailyBudgetExhaustedError,
+    MalformedResponseError,
+    MarketError,
+    TransportError,
+)
 from dart_assets.sources.http.quota import MemoryQuota, PostgresQuota, QuotaLedger
 from dart_assets.sources.http.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
-from dart_assets.core.redaction import key_id, redact
-from dart_assets.sources.http.errors import DailyBudgetExhaustedError, MalformedResponseError, MarketError, TransportError
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +102,14 @@ class MarketCaller:
         # The ledger row names the service too: dart_ops.api_quota_usage holds OpenDART keys as
         # bare fingerprints, and a KRX key's budget is not an OpenDART key's.
         self._ledger_id = f"{source}:{self.key_id}"
-        self._quota: QuotaLedger = PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
+        self._quota: QuotaLedger = (
+            PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
+        )
         self._counter = CallCounter(engine, source.lower()) if engine else None
         self._limiter = (
-            SharedIntervalLimiter(engine, source.lower(), requests_per_second) if engine else MinIntervalLimiter(requests_per_second)
+            SharedIntervalLimiter(engine, source.lower(), requests_per_second)
+            if engine
+            else MinIntervalLimiter(requests_per_second)
         )
         self.http = httpx.Client(
             transport=SecretInjectingTransport(transport or httpx.HTTPTransport(), inject),
@@ -127,7 +136,9 @@ class MarketCaller:
         attempts = itertools.count(1)
         return self._retrying.copy()(lambda: self._attempt(endpoint, build, parse, next(attempts)))
 
-    def _attempt(self, endpoint: str, build: Callable[[], httpx.Request], parse: Callable[[httpx.Response], T], attempt: int) -> T:
+    def _attempt(
+        self, endpoint: str, build: Callable[[], httpx.Request], parse: Callable[[httpx.Response], T], attempt: int
+    ) -> T:
         if not self._quota.reserve(self._ledger_id):
             raise DailyBudgetExhaustedError(
                 self.source, endpoint, f"{self._quota.budget} calls for key {self.key_id} today (Asia/Seoul)"
@@ -152,11 +163,23 @@ class MarketCaller:
             except MarketError as exc:
                 error = exc
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        self.calls.append(CallRecord(endpoint, http_status, latency_ms, attempt, self.key_id, type(error).__name__ if error else None))
+        self.calls.append(
+            CallRecord(endpoint, http_status, latency_ms, attempt, self.key_id, type(error).__name__ if error else None)
+        )
         if self._counter is not None:
-            self._counter.record(endpoint, status_label(None, http_status), type(error).__name__ if error else None, latency_ms)
-        logger.debug("%s %s -> HTTP %s in %.0f ms (attempt %d, key %s)%s", self.source, endpoint, http_status,
-                     latency_ms, attempt, self.key_id, f" {type(error).__name__}" if error else "")
+            self._counter.record(
+                endpoint, status_label(None, http_status), type(error).__name__ if error else None, latency_ms
+            )
+        logger.debug(
+            "%s %s -> HTTP %s in %.0f ms (attempt %d, key %s)%s",
+            self.source,
+            endpoint,
+            http_status,
+            latency_ms,
+            attempt,
+            self.key_id,
+            f" {type(error).__name__}" if error else "",
+        )
         if error is not None:
             raise error
         return value  # type: ignore[return-value]

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+
+from dart_assets.core.redaction import key_id
+from dart_assets.core.settings import Settings
+from dart_assets.warehouse.db import connection
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -108,9 +112,7 @@ class PostgresQuota:
 
     def reserve(self, key_id: str) -> bool:
         with self.engine.begin() as conn:
-            row = conn.execute(
-                _RESERVE, {"key_id": key_id, "usage_date": seoul_today(), "budget": self.budget}
-            ).first()
+            row = conn.execute(_RESERVE, {"key_id": key_id, "usage_date": seoul_today(), "budget": self.budget}).first()
         return row is not None
 
     def mark_exhausted(self, key_id: str) -> None:
@@ -130,3 +132,34 @@ class PostgresQuota:
     def exhausted(self, key_id: str) -> bool:
         row = self._usage(key_id)
         return bool(row and row.exhausted)
+
+
+def quota_usage(db: sa.Engine | sa.Connection, day: date, *, market: bool = False) -> dict[str, dict[str, Any]]:
+    """Calls and exhaustion per key fingerprint on one Asia/Seoul day: OpenDART keys, or with
+    `market` the KRX/ECOS keys (ledger ids "KRX:<fingerprint>", "ECOS:<fingerprint>")."""
+    query = sa.text(
+        "SELECT key_id, calls, exhausted FROM dart_ops.api_quota_usage WHERE usage_date = :day "
+        f"AND position(':' in key_id) {'>' if market else '='} 0"
+    )
+    with connection(db) as conn:
+        rows = conn.execute(query, {"day": day}).mappings()
+        return {r["key_id"]: {"calls": r["calls"], "exhausted": r["exhausted"]} for r in rows}
+
+
+def quota_left(settings: Settings, usage: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Calls left today per key fingerprint: configured keys (unused ones too) and any key seen today."""
+    budget = settings.daily_call_budget
+    configured = [key_id(k) for k in settings.api_keys]
+    left = {}
+    for k in dict.fromkeys(configured + list(usage)):
+        row = usage.get(k)
+        left[k] = budget if row is None else (0 if row["exhausted"] else max(0, budget - row["calls"]))
+    return left
+
+
+def quota_allows(settings: Settings, usage: dict[str, dict[str, Any]], ratio: float) -> bool:
+    """True when some key still has more than (1 - ratio) of its daily budget: room for a re-drive."""
+    left = quota_left(settings, usage)
+    if not left:
+        return True
+    return any(calls > settings.daily_call_budget * (1 - ratio) for calls in left.values())

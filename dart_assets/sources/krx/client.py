@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from dart_assets.core.settings import DEFAULT_KRX_BASE_URL as DEFAULT_BASE_URL
+from dart_assets.core.settings import Settings, SettingsError, get_settings
 from dart_assets.sources.http.caller import MarketCaller
 from dart_assets.sources.http.errors import (
     MalformedResponseError,
@@ -23,7 +25,6 @@ from dart_assets.sources.http.errors import (
     TransportError,
     UnauthorizedError,
 )
-from dart_assets.core.settings import DEFAULT_KRX_BASE_URL as DEFAULT_BASE_URL, Settings, SettingsError, get_settings
 
 SOURCE = "KRX"
 KOSPI_INDEX = "idx/kospi_dd_trd"
@@ -65,7 +66,10 @@ def parse_rows(response: httpx.Response, endpoint: str) -> list[dict[str, str]]:
     rows = body.get("OutBlock_1") if isinstance(body, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise MalformedResponseError(
-            SOURCE, endpoint, f"expected a JSON object with an OutBlock_1 list ({len(response.content)} bytes)", http_status=status
+            SOURCE,
+            endpoint,
+            f"expected a JSON object with an OutBlock_1 list ({len(response.content)} bytes)",
+            http_status=status,
         )
     return rows
 
@@ -73,16 +77,23 @@ def parse_rows(response: httpx.Response, endpoint: str) -> list[dict[str, str]]:
 class KrxClient:
     """Synchronous; every call goes through the shared market request path (market/caller.py)."""
 
-    def __init__(self, api_key: str, base_url: str = DEFAULT_BASE_URL, *, engine: sa.Engine | None = None, **options: Any) -> None:
+    def __init__(
+        self, api_key: str, base_url: str = DEFAULT_BASE_URL, *, engine: sa.Engine | None = None, **options: Any
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._caller = MarketCaller(SOURCE, api_key, inject=_with_key_header, engine=engine, **options)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, engine: sa.Engine | None = None, **overrides: Any) -> KrxClient:
+    def from_settings(
+        cls, settings: Settings | None = None, engine: sa.Engine | None = None, **overrides: Any
+    ) -> KrxClient:
         settings = settings or get_settings()
         if not settings.krx_api_key:
             raise SettingsError("no KRX Open API key configured: set KRX_API_KEY (the simulator accepts any key)")
-        options = {"requests_per_second": settings.market_requests_per_second, "daily_call_budget": settings.market_daily_call_budget}
+        options = {
+            "requests_per_second": settings.market_requests_per_second,
+            "daily_call_budget": settings.market_daily_call_budget,
+        }
         return cls(settings.krx_api_key, settings.krx_base_url, engine=engine, **{**options, **overrides})
 
     def __repr__(self) -> str:

@@ -14,21 +14,22 @@ KST (the step retries later); after that it is an error naming the session.
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 import sqlalchemy as sa
 
+from dart_assets.core.partitions import ECOS_API_POOL, KRX_API_POOL, MARKET_PARTITIONS, SEOUL
 from dart_assets.sources.ecos import client as ecos
 from dart_assets.sources.ecos.client import EcosClient
-from dart_assets.core.partitions import ECOS_API_POOL, KRX_API_POOL, MARKET_PARTITIONS, SEOUL
-from dart_assets.sources.resources import EcosResource, KrxResource, WarehouseResource
-from dart_assets.sources.runs import MeteredClient, PartitionLoad, calls_since, commit_partition, walk_partitions
+from dart_assets.sources.http.errors import QUOTA_ERRORS, MarketError, NotYetPublishedError, ServiceError
 from dart_assets.sources.krx import client as krx
 from dart_assets.sources.krx.client import KrxClient
-from dart_assets.sources.http.errors import QUOTA_ERRORS, MarketError, NotYetPublishedError, ServiceError
+from dart_assets.sources.loaders import PartitionStats, market_loader
+from dart_assets.sources.market.schemas import key_fields, market_frame, market_schema
 from dart_assets.sources.market.tables import (
     BOND_YIELDS,
     DERIVATIVE_INDICES,
@@ -38,15 +39,17 @@ from dart_assets.sources.market.tables import (
     STOCK_TRADES,
     RawTable,
 )
-from dart_assets.sources.market.schemas import key_fields, market_frame, market_schema
+from dart_assets.sources.resources import EcosResource, KrxResource, WarehouseResource
+from dart_assets.sources.runs import MeteredClient, PartitionLoad, calls_since, commit_partition, walk_partitions
 from dart_assets.validation.quarantine import split_valid
-from dart_assets.sources.loaders import PartitionStats, market_loader
 
 PUBLISHED_BY = clock(9, 0)  # KRX publishes a session after midnight, before 09:00 KST the next day
 
 #: The step's second line of retries, for data published late or a service down for longer than
 #: the client waits: 10, 20, 40 minutes (with jitter), then the run fails and is dead-lettered.
-MARKET_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=600, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+MARKET_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=600, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
 
 KRX_TABLES: dict[str, RawTable] = {
     krx.KOSPI_INDEX: KOSPI_INDEX,
@@ -77,7 +80,9 @@ def missing_session_error(source: str, endpoint: str, session: date, now: dateti
     """Why a session has no data: not published yet (retry later) or missing at the source."""
     now = now or datetime.now(ZoneInfo(SEOUL))
     if now < publication_time(session):
-        return NotYetPublishedError(source, endpoint, f"session {session} (expected by {publication_time(session):%Y-%m-%d %H:%M} KST)")
+        return NotYetPublishedError(
+            source, endpoint, f"session {session} (expected by {publication_time(session):%Y-%m-%d %H:%M} KST)"
+        )
     return ServiceError(source, endpoint, f"no data for the XKRX session {session}, past its publication time")
 
 
@@ -107,7 +112,9 @@ def _commit(
     )
 
 
-def load_krx_session(client: KrxClient, engine: sa.Engine, endpoint: str, session: str, *, run_id: str) -> Iterator[PartitionLoad]:
+def load_krx_session(
+    client: KrxClient, engine: sa.Engine, endpoint: str, session: str, *, run_id: str
+) -> Iterator[PartitionLoad]:
     """One session of one KRX endpoint: fetched, validated, committed in one transaction."""
     before, started = client.stats(), time.perf_counter()
     rows = client.daily(endpoint, date.fromisoformat(session))
@@ -118,7 +125,9 @@ def load_krx_session(client: KrxClient, engine: sa.Engine, endpoint: str, sessio
     yield _commit(KRX_TABLES[endpoint], engine, session, rows, rows, stats, run_id)
 
 
-def load_bond_yields(client: EcosClient, engine: sa.Engine, sessions: Sequence[str], *, run_id: str) -> Iterator[PartitionLoad]:
+def load_bond_yields(
+    client: EcosClient, engine: sa.Engine, sessions: Sequence[str], *, run_id: str
+) -> Iterator[PartitionLoad]:
     """Every 817Y002 item for the range of `sessions`, then each session committed on its own."""
     first, last = date.fromisoformat(sessions[0]), date.fromisoformat(sessions[-1])
     before, started = client.stats(), time.perf_counter()
@@ -148,7 +157,9 @@ def load_bond_yields(client: EcosClient, engine: sa.Engine, sessions: Sequence[s
         error = None
     share = 1 / max(1, len(sessions))
     for i, session in enumerate(ordered):
-        stats = PartitionStats(len(by_session[session]), calls if i == 0 else 0, retries if i == 0 else 0, fetch_s * share)
+        stats = PartitionStats(
+            len(by_session[session]), calls if i == 0 else 0, retries if i == 0 else 0, fetch_s * share
+        )
         yield _commit(BOND_YIELDS, engine, session, by_session[session], archived[session], stats, run_id)
     if error is not None:
         raise error
@@ -181,7 +192,7 @@ def _market_asset(
         required_resource_keys={resource, "warehouse"},
     )
     def _asset(context: dg.AssetExecutionContext) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
-        warehouse: WarehouseResource = getattr(context.resources, "warehouse")
+        warehouse: WarehouseResource = context.resources.warehouse
         engine = warehouse.engine()
         with getattr(context.resources, resource).client(engine) as client:
             try:

@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from dart_assets.sources.dart.schemas import STORABLE
 from dart_assets.sources.market.tables import RawTable, source_fields
 from dart_assets.sources.market.values import is_number_text
-from dart_assets.sources.dart.schemas import STORABLE
 
 
 def market_frame(table: RawTable, rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -30,7 +30,11 @@ def market_schema(table: RawTable, sessions: Sequence[str]) -> pa.DataFrameSchem
     fields = source_fields(table)
     allowed_dates = [s.replace("-", "") for s in sessions]
     columns: dict[str, pa.Column] = {
-        fields["date"]: pa.Column(object, pa.Check.isin(allowed_dates, name="session_of_the_partition", error="session_of_the_partition"), nullable=False)
+        fields["date"]: pa.Column(
+            object,
+            pa.Check.isin(allowed_dates, name="session_of_the_partition", error="session_of_the_partition"),
+            nullable=False,
+        )
     }
     for column in table.text_columns:
         required = column in table.key

@@ -52,8 +52,16 @@ STOCK_TRADES = RawTable(
     key=("isu_cd",),
     text_columns=("isu_cd", "isu_nm", "mkt_nm", "sect_tp_nm"),
     numeric_columns=(
-        "tdd_clsprc", "cmpprevdd_prc", "fluc_rt", "tdd_opnprc", "tdd_hgprc", "tdd_lwprc",
-        "acc_trdvol", "acc_trdval", "mktcap", "list_shrs",
+        "tdd_clsprc",
+        "cmpprevdd_prc",
+        "fluc_rt",
+        "tdd_opnprc",
+        "tdd_hgprc",
+        "tdd_lwprc",
+        "acc_trdvol",
+        "acc_trdval",
+        "mktcap",
+        "list_shrs",
     ),
 )
 OPTION_TRADES = RawTable(
@@ -61,8 +69,16 @@ OPTION_TRADES = RawTable(
     key=("isu_cd",),
     text_columns=("isu_cd", "isu_nm", "prod_nm", "rght_tp_nm"),
     numeric_columns=(
-        "tdd_clsprc", "cmpprevdd_prc", "tdd_opnprc", "tdd_hgprc", "tdd_lwprc", "imp_volt",
-        "nxtdd_bas_prc", "acc_trdvol", "acc_trdval", "acc_opnint_qty",
+        "tdd_clsprc",
+        "cmpprevdd_prc",
+        "tdd_opnprc",
+        "tdd_hgprc",
+        "tdd_lwprc",
+        "imp_volt",
+        "nxtdd_bas_prc",
+        "acc_trdvol",
+        "acc_trdval",
+        "acc_opnint_qty",
     ),
 )
 GOVERNMENT_BONDS = RawTable(
@@ -70,8 +86,17 @@ GOVERNMENT_BONDS = RawTable(
     key=("mkt_nm", "isu_cd"),
     text_columns=("mkt_nm", "isu_cd", "isu_nm", "bnd_exp_tp_nm", "govbnd_isu_tp_nm"),
     numeric_columns=(
-        "clsprc", "cmpprevdd_prc", "clsprc_yd", "opnprc", "opnprc_yd", "hgprc", "hgprc_yd",
-        "lwprc", "lwprc_yd", "acc_trdvol", "acc_trdval",
+        "clsprc",
+        "cmpprevdd_prc",
+        "clsprc_yd",
+        "opnprc",
+        "opnprc_yd",
+        "hgprc",
+        "hgprc_yd",
+        "lwprc",
+        "lwprc_yd",
+        "acc_trdvol",
+        "acc_trdval",
     ),
 )
 BOND_YIELDS = RawTable(
@@ -83,7 +108,6 @@ BOND_YIELDS = RawTable(
 
 KRX_TABLES = (KOSPI_INDEX, DERIVATIVE_INDICES, STOCK_TRADES, OPTION_TRADES, GOVERNMENT_BONDS)
 ALL_TABLES = (*KRX_TABLES, BOND_YIELDS)
-
 
 
 #: ECOS StatisticSearch fields of the bond_yields columns (KRX fields are the upper-cased column

@@ -56,7 +56,11 @@ def test_random_keys_from_one_address_are_refused_before_any_lookup(engine, stat
 def test_a_known_key_keeps_working_while_its_address_floods_unknown_ones(engine) -> None:
     key = create_api_key(engine, "reader", ["read"])
     with engine.begin() as conn:
-        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+        conn.execute(
+            sa.text(
+                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+            )
+        )
     with TestClient(create_app(engine=engine, rate_limit="1000/minute")) as client:
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
         for _ in range(40):
@@ -69,7 +73,11 @@ def test_a_known_key_keeps_working_when_its_address_is_over_the_address_limit(en
     its service (still limited per key); an unknown key or no key from there is refused."""
     key = create_api_key(engine, "reader", ["read"])
     with engine.begin() as conn:
-        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+        conn.execute(
+            sa.text(
+                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+            )
+        )
     with TestClient(create_app(engine=engine, rate_limit="8/hour", address_limit="10/hour")) as client:
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
         flood = [client.get("/api/dart/health").status_code for _ in range(15)]
@@ -78,8 +86,11 @@ def test_a_known_key_keeps_working_when_its_address_is_over_the_address_limit(en
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
         # the exemption is from the address limit only: the key's own limit still holds
         statuses = [client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code for _ in range(8)]
-        assert statuses[-1] == 429 and "per key exceeded" in client.get(
-            "/api/dart/fear-greed/latest", headers={"X-API-Key": key}).json()["error"], statuses
+        assert (
+            statuses[-1] == 429
+            and "per key exceeded"
+            in client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).json()["error"]
+        ), statuses
 
 
 def test_a_known_key_outlives_its_cache_while_its_address_presents_unknown_ones(engine, monkeypatch) -> None:
@@ -88,10 +99,17 @@ def test_a_known_key_outlives_its_cache_while_its_address_presents_unknown_ones(
     monkeypatch.setattr(app_module, "KeyStore", functools.partial(KeyStore, ttl_s=0.05))
     key = create_api_key(engine, "reader", ["read"])
     with engine.begin() as conn:
-        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+        conn.execute(
+            sa.text(
+                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+            )
+        )
     with TestClient(create_app(engine=engine, auth_failure_limit="3/hour")) as client:
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
-        flood = [client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": secrets.token_urlsafe(32)}).status_code for _ in range(6)]
+        flood = [
+            client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": secrets.token_urlsafe(32)}).status_code
+            for _ in range(6)
+        ]
         assert flood[-1] == 429, flood
         time.sleep(0.1)  # the key's cache entry has expired
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404
@@ -100,7 +118,11 @@ def test_a_known_key_outlives_its_cache_while_its_address_presents_unknown_ones(
 def test_a_revoked_key_loses_its_exemption(engine) -> None:
     key = create_api_key(engine, "leaver", ["read"])
     with engine.begin() as conn:
-        conn.execute(sa.text("create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"))
+        conn.execute(
+            sa.text(
+                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+            )
+        )
     app = create_app(engine=engine, address_limit="10/hour")
     with TestClient(app) as client:
         assert client.get("/api/dart/fear-greed/latest", headers={"X-API-Key": key}).status_code == 404

@@ -47,15 +47,16 @@ def test_openapi_declares_what_the_code_answers(client) -> None:
                 assert schema == error_ref, f"{method} {path} {code}: {schema}"
             assert "Retry-After" in operation["responses"]["429"]["headers"]
     assert "HTTPValidationError" not in spec["components"]["schemas"]
-    params = {
-        path: {p["name"] for p in item["get"].get("parameters", [])} for path, item in spec["paths"].items()
-    }
+    params = {path: {p["name"] for p in item["get"].get("parameters", [])} for path, item in spec["paths"].items()}
     assert params["/api/dart/admin/quarantine"] == {"asset_key", "partition_key", "limit", "cursor"}
     assert params["/api/dart/admin/dead-letters"] == {"status", "job_name", "limit", "cursor"}
     assert params["/api/dart/admin/partition-loads"] == {"asset_key", "partition_key", "limit", "cursor"}
     assert params["/api/dart/admin/audit"] == {"action", "actor", "limit", "cursor"}
     assert {"from", "to", "corp_code", "event_type", "limit", "offset", "cursor"} == params["/api/dart/disclosures"]
-    assert spec["paths"]["/api/dart/disclosures"]["get"]["responses"]["200"]["headers"].keys() == {"Link", "X-Next-Cursor"}
+    assert spec["paths"]["/api/dart/disclosures"]["get"]["responses"]["200"]["headers"].keys() == {
+        "Link",
+        "X-Next-Cursor",
+    }
 
 
 def test_admin_filters_filter(client, api_keys) -> None:

@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +24,21 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from dart_assets.api.app import create_app
-from dart_assets.api.dashboard import page
 from dart_assets.alerting.alerts import Finding, raise_incident
 from dart_assets.alerting.channels import LogChannel
+from dart_assets.api.app import create_app
+from dart_assets.api.dashboard import page
 from dart_assets.core.settings import get_settings
+from dart_assets.warehouse.migrate import upgrade
 from tests.support import samples
 from tests.support.dbt import run_dbt
-from dart_assets.warehouse.migrate import upgrade
 from tests.support.market_rows import fill_market_raw
 
 pytestmark = pytest.mark.integration
 
 MARKET_START, MARKET_END = date(2025, 1, 2), date(2026, 3, 16)
 # The dashboard's "now": the evening of the last session, Asia/Seoul (09:00 UTC = 18:00 KST).
-NOW = datetime(2026, 3, 16, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 16)
 CHROMIUM = os.environ.get("DART_FG_CHROMIUM", "/usr/bin/chromium")
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
@@ -49,7 +49,7 @@ LOAD_BUDGET_MS = 1000
 
 
 def test_dashboard_needs_no_key_and_allows_nothing_foreign(marts: sa.Engine) -> None:
-    client = TestClient(create_app(marts, clock=lambda: datetime(2026, 9, 16, 3, tzinfo=timezone.utc)))
+    client = TestClient(create_app(marts, clock=lambda: datetime(2026, 9, 16, 3, tzinfo=UTC)))
     r = client.get("/dashboard")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/html")
@@ -128,7 +128,10 @@ def _operational_state(engine: sa.Engine) -> None:
             {"day": TODAY},
         )
     raise_incident(
-        engine, [LogChannel()], "freshness:market_raw/stock_trades", "freshness",
+        engine,
+        [LogChannel()],
+        "freshness:market_raw/stock_trades",
+        "freshness",
         Finding("market_raw/stock_trades: last load 5 days ago (limit 4 days)"),
     )
 
@@ -195,7 +198,10 @@ def _open(browser: Any, server: str, viewport: dict[str, int]) -> tuple[Any, Any
     failures: list[str] = []
     pg.on("requestfailed", lambda req: failures.append(f"failed: {req.url}"))
     pg.on("console", lambda msg: failures.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-    pg.on("request", lambda req: None if req.url.startswith((server, "data:")) else failures.append(f"foreign request: {req.url}"))
+    pg.on(
+        "request",
+        lambda req: None if req.url.startswith((server, "data:")) else failures.append(f"foreign request: {req.url}"),
+    )
     assert pg.goto(f"{server}/api/dart/health").ok
     response = pg.goto(f"{server}/")  # redirects to /dashboard
     assert response is not None and response.ok and pg.url == f"{server}/dashboard"
@@ -236,7 +242,9 @@ def test_dashboard_in_chromium_at_1280x800(
 
         # The gauge shows fear_greed_index of the latest date on or before today.
         [latest] = _fetch_all(
-            demo_warehouse, "select * from dart_marts.fear_greed_index where date <= :d order by date desc limit 1", d=TODAY
+            demo_warehouse,
+            "select * from dart_marts.fear_greed_index where date <= :d order by date desc limit 1",
+            d=TODAY,
         )
         gauge = pg.locator("#gauge-value")
         assert gauge.get_attribute("data-date") == latest["date"].isoformat() == TODAY.isoformat()
@@ -315,7 +323,9 @@ def test_dashboard_in_chromium_at_phone_width(browser: Any, server: str, tmp_pat
         pg.screenshot(path=str(tmp_path / "dashboard-390x844.png"), full_page=True)
         width = pg.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
         assert width <= PHONE["width"], f"page is {width}px wide at {PHONE['width']}px"
-        assert pg.locator("#chart-1Y .chart-narrow").is_visible() and not pg.locator("#chart-1Y .chart-wide").is_visible()
+        assert (
+            pg.locator("#chart-1Y .chart-narrow").is_visible() and not pg.locator("#chart-1Y .chart-wide").is_visible()
+        )
         assert pg.locator("#gauge-value").is_visible()
         assert pg.locator("#movers-table tbody tr").first.locator(".why-inline").is_visible()
         assert failures == []

@@ -16,17 +16,17 @@ from fastapi.testclient import TestClient
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from dart_assets.api.app import create_app
 from dart_assets.alerting.alerts import Finding, raise_incident
 from dart_assets.alerting.channels import LogChannel
+from dart_assets.api.app import create_app
 from dart_assets.cli import main as dart_fg
-from dart_assets.sources.http.breaker import CircuitBreaker
+from dart_assets.core.redaction import key_id
 from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.dart.paging import DISCLOSURE_FIELDS
-from dart_assets.core.redaction import key_id
+from dart_assets.sources.http.breaker import CircuitBreaker
 from dart_assets.sources.krx.client import KrxClient
-from dart_assets.validation.quarantine import Quarantined
 from dart_assets.sources.loaders import PartitionStats, load_disclosures
+from dart_assets.validation.quarantine import Quarantined
 
 pytestmark = pytest.mark.integration
 
@@ -77,14 +77,24 @@ def scrape(client: TestClient) -> tuple[Samples, str]:
 
 def _load_partition(engine: sa.Engine, day: str, quarantined: int) -> None:
     row = {
-        "corp_code": "00126380", "corp_name": "삼성전자", "stock_code": "005930", "corp_cls": "Y",
-        "report_nm": "자기주식취득결정", "rcept_no": f"{day.replace('-', '')}000123", "flr_nm": "삼성전자",
-        "rcept_dt": day.replace("-", ""), "rm": "",
+        "corp_code": "00126380",
+        "corp_name": "삼성전자",
+        "stock_code": "005930",
+        "corp_cls": "Y",
+        "report_nm": "자기주식취득결정",
+        "rcept_no": f"{day.replace('-', '')}000123",
+        "flr_nm": "삼성전자",
+        "rcept_dt": day.replace("-", ""),
+        "rm": "",
     }
     bad = [Quarantined(i, None, "rcept_no: invalid", {"rcept_no": "x"}) for i in range(quarantined)]
     load_disclosures(
-        engine, asset_key=ASSET, partition_key=day, frame=pd.DataFrame([{f: row.get(f) for f in DISCLOSURE_FIELDS}]),
-        quarantined=bad, stats=PartitionStats(),
+        engine,
+        asset_key=ASSET,
+        partition_key=day,
+        frame=pd.DataFrame([{f: row.get(f) for f in DISCLOSURE_FIELDS}]),
+        quarantined=bad,
+        stats=PartitionStats(),
     )
 
 
@@ -116,17 +126,46 @@ def test_every_metric_is_present_and_moves_with_its_event(client: TestClient, en
 
     after, text = scrape(client)
     # requests and latency, per route template and status (never the raw path)
-    assert value(after, "dart_fg_http_requests_total", **health) == value(before, "dart_fg_http_requests_total", **health) + 2
+    assert (
+        value(after, "dart_fg_http_requests_total", **health)
+        == value(before, "dart_fg_http_requests_total", **health) + 2
+    )
     assert value(after, "dart_fg_http_request_duration_seconds_count", **health) >= 2
     assert value(after, "dart_fg_http_request_duration_seconds_bucket", le="+Inf", **health) >= 2
     assert value(after, "dart_fg_http_requests_total", method="GET", route="unmatched", status="404") == 1
-    assert value(after, "dart_fg_http_requests_total", method="GET", route="/api/dart/admin/quarantine", status="401") == 1
+    assert (
+        value(after, "dart_fg_http_requests_total", method="GET", route="/api/dart/admin/quarantine", status="401") == 1
+    )
     assert "/no/such/path" not in text
     # calls per service, endpoint and status
-    assert value(after, "dart_fg_upstream_calls_total", service="dart", endpoint="company.json", status="000", error="none") == 1
-    assert value(after, "dart_fg_upstream_calls_total", service="krx", endpoint="idx/kospi_dd_trd", status="http_200", error="none") == 1
-    assert value(after, "dart_fg_upstream_call_duration_seconds_total", service="dart", endpoint="company.json",
-                 status="000", error="none") > 0
+    assert (
+        value(
+            after, "dart_fg_upstream_calls_total", service="dart", endpoint="company.json", status="000", error="none"
+        )
+        == 1
+    )
+    assert (
+        value(
+            after,
+            "dart_fg_upstream_calls_total",
+            service="krx",
+            endpoint="idx/kospi_dd_trd",
+            status="http_200",
+            error="none",
+        )
+        == 1
+    )
+    assert (
+        value(
+            after,
+            "dart_fg_upstream_call_duration_seconds_total",
+            service="dart",
+            endpoint="company.json",
+            status="000",
+            error="none",
+        )
+        > 0
+    )
     # quota used and left per key fingerprint
     assert value(after, "dart_fg_quota_used_calls", service="dart", key=dart_kid) == 1
     assert value(after, "dart_fg_quota_left_calls", service="dart", key=dart_kid) == 9_999

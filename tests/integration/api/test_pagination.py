@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -44,8 +44,16 @@ def _walk(client: TestClient, path: str, params: dict) -> tuple[list[dict], list
     "path, params, key",
     [
         ("/api/dart/disclosures", {"from": "2026-09-10", "to": "2026-09-16"}, ("rcept_dt", "rcept_no")),
-        ("/api/dart/disclosures", {"from": "2026-09-10", "to": "2026-09-16", "corp_code": "00126380"}, ("rcept_dt", "rcept_no")),
-        ("/api/dart/disclosures", {"from": "2026-09-10", "to": "2026-09-16", "event_type": "buyback"}, ("rcept_dt", "rcept_no")),
+        (
+            "/api/dart/disclosures",
+            {"from": "2026-09-10", "to": "2026-09-16", "corp_code": "00126380"},
+            ("rcept_dt", "rcept_no"),
+        ),
+        (
+            "/api/dart/disclosures",
+            {"from": "2026-09-10", "to": "2026-09-16", "event_type": "buyback"},
+            ("rcept_dt", "rcept_no"),
+        ),
         ("/api/dart/impact-scores", {"from": "2026-09-10", "to": "2026-09-16"}, ("rcept_dt", "rcept_no")),
         ("/api/dart/sentiment", {"from": "2026-09-10", "to": "2026-09-16"}, ("date",)),
         ("/api/dart/events", {"from": "2026-09-10", "to": "2026-09-16"}, ("date", "event_id")),
@@ -69,9 +77,11 @@ def test_a_cursor_survives_rows_arriving_on_earlier_pages(client, marts) -> None
     first = client.get("/api/dart/impact-scores", params={"from": "2026-09-10", "to": "2026-09-16", "limit": 3})
     seen = [r["rcept_no"] for r in first.json()]
     with marts.begin() as conn:
-        conn.execute(sa.text(
-            "insert into dart_marts.disclosure_impact_scores values ('20260910000000', '2026-09-10', '00126380', 'ir', 50, null)"
-        ))
+        conn.execute(
+            sa.text(
+                "insert into dart_marts.disclosure_impact_scores values ('20260910000000', '2026-09-10', '00126380', 'ir', 50, null)"
+            )
+        )
     second = client.get(
         "/api/dart/impact-scores",
         params={"from": "2026-09-10", "to": "2026-09-16", "limit": 3, "cursor": first.headers["X-Next-Cursor"]},
@@ -123,7 +133,7 @@ def test_cursor_and_offset_do_not_mix(client) -> None:
 
 def test_default_dates_are_the_asia_seoul_day(marts, api_keys) -> None:
     """16:00 UTC on 09-15 is 01:00 on 09-16 in Seoul: the 09-16 rows belong to 'today'."""
-    instant = datetime(2026, 9, 15, 16, 0, tzinfo=timezone.utc)
+    instant = datetime(2026, 9, 15, 16, 0, tzinfo=UTC)
     with TestClient(create_app(engine=marts, clock=lambda: instant)) as client:
         client.headers["X-API-Key"] = api_keys["read"]
         days = {r["rcept_dt"] for r in client.get("/api/dart/disclosures").json()}
@@ -133,6 +143,7 @@ def test_default_dates_are_the_asia_seoul_day(marts, api_keys) -> None:
 
 
 # --- an index for every sort -------------------------------------------------------------------
+
 
 def _mart_indexes(tmp_path: Path, db_url: str) -> dict[str, list[list[str]]]:
     """The `indexes` each mart model declares, from a fresh `dbt parse` of the project."""
@@ -174,17 +185,27 @@ def test_every_sort_is_served_by_an_index(marts, db_url, tmp_path) -> None:
             for columns in indexes if exists else []:
                 conn.execute(sa.text(f"create index on dart_marts.{table} ({', '.join(columns)})"))
     after = {
-        "date": datetime(2026, 9, 15).date(), "ts": datetime(2026, 9, 15, tzinfo=timezone.utc), "text": "x", "int": 5
+        "date": datetime(2026, 9, 15).date(),
+        "ts": datetime(2026, 9, 15, tzinfo=UTC),
+        "text": "x",
+        "int": 5,
     }
     with marts.connect() as conn:
         conn.execute(sa.text("set enable_sort = off"))
         conn.execute(sa.text("set enable_seqscan = off"))
         conn.execute(sa.text("analyze"))
         plans = [
-            (f"{listing.name} {filters}", *queries.build(
-                listing, start=datetime(2026, 9, 1).date(), end=datetime(2026, 9, 30).date(), filters=filters,
-                after=cursor, limit=101,
-            ))
+            (
+                f"{listing.name} {filters}",
+                *queries.build(
+                    listing,
+                    start=datetime(2026, 9, 1).date(),
+                    end=datetime(2026, 9, 30).date(),
+                    filters=filters,
+                    after=cursor,
+                    limit=101,
+                ),
+            )
             for listing, filters in _variants()
             for cursor in (None, tuple(after[c.kind] for c in listing.order))
         ]

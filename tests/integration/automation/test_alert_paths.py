@@ -5,7 +5,7 @@ alert and one recovery on every channel, however often the sensor ticks."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from dart_assets.alerting import sensors
+from dart_assets.core.partitions import DAILY_PARTITIONS
+from dart_assets.recovery import sensors as recovery_sensors
 from dart_assets.recovery.dead_letters import list_dead_letters
 from dart_assets.scheduling.schedules import seoul_date
-from dart_assets.core.partitions import DAILY_PARTITIONS
 
 pytestmark = pytest.mark.integration
 PARTITION = "2026-11-20"
@@ -35,12 +36,12 @@ def _status_context(instance: dg.DagsterInstance, run_id: str, event_type: dg.Da
 
 def _fail(instance, run_id):
     context = _status_context(instance, run_id, dg.DagsterEventType.RUN_FAILURE, "run_failure_alerts")
-    sensors.run_failure_alerts(context.for_run_failure())
+    recovery_sensors.run_failure_alerts(context.for_run_failure())
 
 
 def _succeed(instance, run_id):
     context = _status_context(instance, run_id, dg.DagsterEventType.RUN_SUCCESS, "run_success_settles_dead_letters")
-    sensors.run_success_settles_dead_letters(context)
+    recovery_sensors.run_success_settles_dead_letters(context)
 
 
 def _clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
@@ -69,7 +70,9 @@ def test_failing_run_one_alert_one_recovery_and_a_dead_letter(alert_env, engine)
 
         # The daemon's retry, as it would tag it; its retry budget is spent (max_retries 0 left).
         retry_tags = {"dagster/parent_run_id": first.run_id, "dagster/retry_number": "1", "dagster/max_retries": "0"}
-        retry = dg.materialize([flaky], instance=instance, partition_key=PARTITION, raise_on_error=False, tags=retry_tags)
+        retry = dg.materialize(
+            [flaky], instance=instance, partition_key=PARTITION, raise_on_error=False, tags=retry_tags
+        )
         assert instance.get_run_by_id(retry.run_id).tags[WILL_RETRY_TAG] == "false"
         _fail(instance, retry.run_id)  # retries spent: dead letter + alert
         _fail(instance, retry.run_id)  # the same failure seen again: no second alert
@@ -93,7 +96,9 @@ def test_failing_run_one_alert_one_recovery_and_a_dead_letter(alert_env, engine)
 
 
 def test_stale_asset_one_alert_one_recovery(alert_env, monkeypatch) -> None:
-    @dg.asset(key=["dart_marts", "probe"], freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=1)))
+    @dg.asset(
+        key=["dart_marts", "probe"], freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=1))
+    )
     def probe() -> int:
         return 1
 
@@ -103,7 +108,7 @@ def test_stale_asset_one_alert_one_recovery(alert_env, monkeypatch) -> None:
         context = dg.build_sensor_context(instance=instance, definitions=defs)
         sensors.freshness_alerts(context)  # never materialized: unknown, no alert
         dg.materialize([probe], instance=instance)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         _clock(monkeypatch, now + timedelta(minutes=30))
         sensors.freshness_alerts(context)
         assert alert_env.statuses(incident)["slack"] == []
@@ -112,14 +117,14 @@ def test_stale_asset_one_alert_one_recovery(alert_env, monkeypatch) -> None:
             sensors.freshness_alerts(context)
         assert alert_env.statuses(incident) == OPEN_ONLY
         dg.materialize([probe], instance=instance)
-        _clock(monkeypatch, datetime.now(timezone.utc) + timedelta(minutes=5))
+        _clock(monkeypatch, datetime.now(UTC) + timedelta(minutes=5))
         sensors.freshness_alerts(context)
         sensors.freshness_alerts(context)
     assert alert_env.statuses(incident) == ONCE
 
 
 def test_quota_at_80_percent_one_alert_one_recovery_at_reset(alert_env, engine, monkeypatch) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = seoul_date(now)
     incident = "quota:0123456789ab"
 
@@ -154,7 +159,10 @@ def test_quota_at_80_percent_one_alert_one_recovery_at_reset(alert_env, engine, 
 def test_failed_asset_check_one_alert_one_recovery(alert_env) -> None:
     state = {"ok": False}
 
-    @dg.asset(key=["dart_raw", "probe"], check_specs=[dg.AssetCheckSpec("no_duplicates", asset=["dart_raw", "probe"], blocking=True)])
+    @dg.asset(
+        key=["dart_raw", "probe"],
+        check_specs=[dg.AssetCheckSpec("no_duplicates", asset=["dart_raw", "probe"], blocking=True)],
+    )
     def probe():
         yield dg.Output(1)
         yield dg.AssetCheckResult(check_name="no_duplicates", passed=state["ok"], description="duplicate rcept_no")
@@ -238,7 +246,10 @@ def test_a_channel_that_was_down_gets_the_alert_later_exactly_once(alert_env, en
     assert alert_env.statuses(incident) == OPEN_ONLY
     assert alert_env.statuses(incident) == OPEN_ONLY  # exactly once
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM dart_ops.alert_outbox WHERE delivered_at IS NULL")).scalar_one() == 0
+        assert (
+            conn.execute(sa.text("SELECT count(*) FROM dart_ops.alert_outbox WHERE delivered_at IS NULL")).scalar_one()
+            == 0
+        )
 
 
 def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert_env, engine) -> None:
@@ -248,9 +259,11 @@ def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert
     channels = load_channels()
     for n in range(5):  # five failed runs of three attempts each: past MAX_ATTEMPTS (12)
         run = dg.DagsterRun(
-            job_name="dart_weekly", run_id=f"run-{n}", tags={"dagster/partition": "2026-11-16", "dagster/retry_number": "2"}
+            job_name="dart_weekly",
+            run_id=f"run-{n}",
+            tags={"dagster/partition": "2026-11-16", "dagster/retry_number": "2"},
         )
-        letter = sensors.handle_run_failure(engine, channels, run, "503 Service Unavailable")
+        letter = recovery_sensors.handle_run_failure(engine, channels, run, "503 Service Unavailable")
     assert letter.status == "abandoned"
     incident = f"dead_letter_abandoned:{letter.id}"
     assert alert_env.statuses(incident) == OPEN_ONLY
@@ -261,5 +274,5 @@ def test_abandoned_dead_letter_asks_an_operator_once_and_clears_on_resolve(alert
     # the partition's run-failure incident clears too, so a later failure alerts again
     assert alert_env.statuses("run_failure:dart_weekly:2026-11-16") == ONCE
     run = dg.DagsterRun(job_name="dart_weekly", run_id="run-5", tags={"dagster/partition": "2026-11-16"})
-    sensors.handle_run_failure(engine, channels, run, "503 Service Unavailable")
+    recovery_sensors.handle_run_failure(engine, channels, run, "503 Service Unavailable")
     assert alert_env.statuses("run_failure:dart_weekly:2026-11-16") == {c: ["open", "resolved", "open"] for c in ONCE}

@@ -58,7 +58,10 @@ def test_the_code_location_refuses_a_broken_config_naming_file_and_variable(dart
     dagster = Path(sys.executable).with_name("dagster")
     done = subprocess.run(
         [str(dagster), "definitions", "validate", "-m", "dart_assets.definitions"],
-        env={**os.environ, "DAGSTER_HOME": str(tmp_path)}, capture_output=True, text=True, timeout=180,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode != 0
     output = done.stdout + done.stderr

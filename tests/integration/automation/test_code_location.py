@@ -31,7 +31,9 @@ def test_every_job_resolves_and_all_automation_is_on(repo: dg.RepositoryDefiniti
     assert set(SCHEDULED_JOBS) <= jobs
     schedules = {s.name: s for s in repo.schedule_defs}
     sensors = {s.name: s for s in repo.sensor_defs}
-    assert {"dart_daily_evening", "dart_daily_catchup", "dart_weekly_sunday", "dart_corp_codes_weekly"} <= set(schedules)
+    assert {"dart_daily_evening", "dart_daily_catchup", "dart_weekly_sunday", "dart_corp_codes_weekly"} <= set(
+        schedules
+    )
     assert {f"{job}_dead_letter_redrive" for job in PIPELINE_JOBS} <= set(sensors)
     assert all(s.default_status == dg.DefaultScheduleStatus.RUNNING for s in schedules.values())
     assert all(s.default_status == dg.DefaultSensorStatus.RUNNING for s in sensors.values())
@@ -64,7 +66,10 @@ def test_dagster_cli_loads_the_code_location(tmp_path) -> None:
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     done = subprocess.run(
         [str(dagster), "definitions", "validate", "-m", "dart_assets.definitions"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "All code locations passed validation" in done.stderr + done.stdout

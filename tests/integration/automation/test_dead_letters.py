@@ -9,25 +9,32 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.alerting import sensors
-from dart_assets.recovery import dead_letters
 from dart_assets.alerting.alerts import utc_now
 from dart_assets.alerting.config import load_ops_config
-from dart_assets.scheduling.schedules import seoul_date
 from dart_assets.cli import main
-from dart_assets.sources.http.breaker import CircuitBreaker
 from dart_assets.core.redaction import key_id
 from dart_assets.core.settings import get_settings
+from dart_assets.ops import sensors as ops_sensors
+from dart_assets.recovery import dead_letters
+from dart_assets.recovery import sensors as recovery_sensors
+from dart_assets.scheduling.schedules import seoul_date
+from dart_assets.sources.http.breaker import CircuitBreaker
 
 pytestmark = pytest.mark.integration
 
 
 def _audit(engine: sa.Engine) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.text("SELECT actor, action, target, details FROM dart_ops.audit_log ORDER BY id")).mappings()]
+        return [
+            dict(r)
+            for r in conn.execute(
+                sa.text("SELECT actor, action, target, details FROM dart_ops.audit_log ORDER BY id")
+            ).mappings()
+        ]
 
 
 def _redrive(engine: sa.Engine, job: str = "dart_daily"):
-    return sensors.redrive_requests(engine, get_settings(), load_ops_config().thresholds, job)
+    return recovery_sensors.redrive_requests(engine, get_settings(), load_ops_config().thresholds, job)
 
 
 def test_redrive_waits_for_closed_breaker_and_quota_then_requests_the_partition(dart_env, engine) -> None:
@@ -54,7 +61,10 @@ def test_redrive_waits_for_closed_breaker_and_quota_then_requests_the_partition(
     assert [r.tags[dead_letters.DEAD_LETTER_TAG] for r in requests] == [str(letter.id), str(range_letter.id)]
     assert requests[0].tags["dagster/partition"] == "2026-11-20"
     assert requests[0].job_name == "dart_daily"
-    assert (requests[1].tags["dagster/asset_partition_range_start"], requests[1].tags["dagster/asset_partition_range_end"]) == (
+    assert (
+        requests[1].tags["dagster/asset_partition_range_start"],
+        requests[1].tags["dagster/asset_partition_range_end"],
+    ) == (
         "2026-01-01",
         "2026-01-31",
     )
@@ -157,8 +167,8 @@ def test_backfills_launched_in_dagster_are_audited_once(dart_env, engine) -> Non
         )
         instance.add_backfill(backfill)
         context = dg.build_sensor_context(instance=instance)
-        sensors.operator_audit(context)
-        sensors.operator_audit(context)
+        ops_sensors.operator_audit(context)
+        ops_sensors.operator_audit(context)
     [row] = [r for r in _audit(engine) if r["action"] == "backfill.launched"]
     assert (row["actor"], row["target"]) == ("dagster", "backfill:bf000001")
     assert row["details"]["targets"] == ["dart_raw/disclosures"]
@@ -173,15 +183,15 @@ def test_key_rotation_is_audited_by_fingerprint(dart_env, engine, monkeypatch) -
     old, new = "A" * 40, "B" * 40
     monkeypatch.setenv("DART_API_KEYS", old)
     get_settings.cache_clear()
-    assert sensors.audit_key_changes(engine, get_settings())["added"] == [key_id(old)]
-    assert sensors.audit_key_changes(engine, get_settings()) is None  # nothing changed
+    assert ops_sensors.audit_key_changes(engine, get_settings())["added"] == [key_id(old)]
+    assert ops_sensors.audit_key_changes(engine, get_settings()) is None  # nothing changed
 
     monkeypatch.setenv("DART_API_KEYS", f"{new},{old}")
     get_settings.cache_clear()
-    sensors.audit_key_changes(engine, get_settings())
+    ops_sensors.audit_key_changes(engine, get_settings())
     monkeypatch.setenv("DART_API_KEYS", new)
     get_settings.cache_clear()
-    change = sensors.audit_key_changes(engine, get_settings())
+    change = ops_sensors.audit_key_changes(engine, get_settings())
     assert change == {"fingerprints": [key_id(new)], "added": [], "removed": [key_id(old)]}
     rows = _audit(engine)
     assert [r["action"] for r in rows] == ["api_keys.changed"] * 3
@@ -206,8 +216,8 @@ def test_a_cancelled_redrive_is_relaunched_with_a_new_run_key(dart_env, engine) 
     letter = dead_letters.record_dead_letter(engine, "dart_daily", "2026-11-20", "run-1", "boom")
     [first] = _redrive(engine)
     run = dg.DagsterRun(job_name="dart_daily", run_id="redrive-1", tags=first.tags)
-    assert sensors.handle_run_canceled(engine, run) == letter.id
-    assert sensors.handle_run_canceled(engine, run) is None  # once
+    assert recovery_sensors.handle_run_canceled(engine, run) == letter.id
+    assert recovery_sensors.handle_run_canceled(engine, run) is None  # once
     with engine.begin() as conn:  # its back-off passes
         conn.execute(sa.text("UPDATE dart_ops.dead_letters SET redriven_at = now() - interval '1 hour'"))
     [second] = _redrive(engine)
@@ -226,7 +236,7 @@ class _Inbox:
 
 def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dart_env, engine) -> None:
     from dart_assets.alerting.alerts import deliver_outbox, reconcile
-    from dart_assets.ops.state import BREAKER_NAME
+    from dart_assets.sources.http.breaker import BREAKER_NAME
 
     inbox = _Inbox()
     breaker = CircuitBreaker(engine, name=BREAKER_NAME, failure_threshold=3)

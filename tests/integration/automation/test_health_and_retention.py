@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 from dagster._daemon.types import DaemonHeartbeat
 
-from dart_assets.recovery import dead_letters
-from dart_assets.ops.retention import retention
 from dart_assets.cli import main
-from dart_assets.sources.http.breaker import CircuitBreaker
 from dart_assets.core.redaction import key_id
 from dart_assets.core.settings import get_settings
+from dart_assets.ops.retention import retention
+from dart_assets.recovery import dead_letters
+from dart_assets.sources.http.breaker import CircuitBreaker
 
 pytestmark = pytest.mark.integration
 

@@ -24,10 +24,10 @@ import pytest
 import sqlalchemy as sa
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
-from dart_assets.alerting import sensors
-from dart_assets.recovery import dead_letters
 from dart_assets.alerting.config import load_ops_config
 from dart_assets.core.settings import get_settings
+from dart_assets.recovery import dead_letters
+from dart_assets.recovery import sensors as recovery_sensors
 from simulators.server import Faults, SimulatorConfig, run_simulator
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
@@ -107,7 +107,9 @@ def _kill_mid_partition(sim, worker: subprocess.Popen, day: str) -> None:
 def _orphaned_run(instance: dg.DagsterInstance, partition: str) -> dg.DagsterRun:
     """What run monitoring does for a dead run worker (dagster.yaml): the run is marked failed
     and the `dart_api` pool slot it still held is freed."""
-    [run] = instance.get_runs(dg.RunsFilter(job_name=JOB, statuses=[dg.DagsterRunStatus.STARTED], tags={"dagster/partition": partition}))
+    [run] = instance.get_runs(
+        dg.RunsFilter(job_name=JOB, statuses=[dg.DagsterRunStatus.STARTED], tags={"dagster/partition": partition})
+    )
     assert instance.event_log_storage.get_concurrency_run_ids() == {run.run_id}  # the killed run holds the slot
     instance.report_run_failed(run, message="run worker process died (SIGKILL)")
     instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
@@ -117,19 +119,23 @@ def _orphaned_run(instance: dg.DagsterInstance, partition: str) -> dg.DagsterRun
 def _sense_failure(instance: dg.DagsterInstance, run: dg.DagsterRun) -> None:
     record = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[-1]
     context = dg.build_run_status_sensor_context(
-        sensor_name="run_failure_alerts", dagster_event=record.event_log_entry.dagster_event,
-        dagster_instance=instance, dagster_run=run,
+        sensor_name="run_failure_alerts",
+        dagster_event=record.event_log_entry.dagster_event,
+        dagster_instance=instance,
+        dagster_run=run,
     )
-    sensors.run_failure_alerts(context.for_run_failure())
+    recovery_sensors.run_failure_alerts(context.for_run_failure())
 
 
 def _sense_success(instance: dg.DagsterInstance, run_id: str) -> None:
     record = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records[-1]
     context = dg.build_run_status_sensor_context(
-        sensor_name="run_success_settles_dead_letters", dagster_event=record.event_log_entry.dagster_event,
-        dagster_instance=instance, dagster_run=instance.get_run_by_id(run_id),
+        sensor_name="run_success_settles_dead_letters",
+        dagster_event=record.event_log_entry.dagster_event,
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run_id),
     )
-    sensors.run_success_settles_dead_letters(context)
+    recovery_sensors.run_success_settles_dead_letters(context)
 
 
 def _run_to_completion(instance: dg.DagsterInstance, partition: str, tags: dict[str, str], parent: str = "") -> str:
@@ -143,10 +149,13 @@ def _run_to_completion(instance: dg.DagsterInstance, partition: str, tags: dict[
 def _stored(engine: sa.Engine, day: str) -> tuple[int, int, int | None, int | None]:
     with engine.connect() as conn:
         rows, distinct = conn.execute(
-            sa.text("SELECT count(*), count(DISTINCT rcept_no) FROM dart_raw.disclosures WHERE rcept_dt = :d"), {"d": day}
+            sa.text("SELECT count(*), count(DISTINCT rcept_no) FROM dart_raw.disclosures WHERE rcept_dt = :d"),
+            {"d": day},
         ).one()
         load = conn.execute(
-            sa.text("SELECT total_count, fetched FROM dart_ops.partition_loads WHERE asset_key LIKE '%disclosures' AND partition_key = :d"),
+            sa.text(
+                "SELECT total_count, fetched FROM dart_ops.partition_loads WHERE asset_key LIKE '%disclosures' AND partition_key = :d"
+            ),
             {"d": day},
         ).first()
     return rows, distinct, *(load or (None, None))
@@ -183,7 +192,7 @@ def test_killed_run_is_retried_and_then_redriven_to_complete_data(plant, engine)
     assert _stored(engine, partition)[0] == 0
 
     # 3. The re-drive sensor asks for the partition again (breaker closed, quota left) ...
-    [request] = sensors.redrive_requests(engine, get_settings(), load_ops_config().thresholds, JOB)
+    [request] = recovery_sensors.redrive_requests(engine, get_settings(), load_ops_config().thresholds, JOB)
     assert request.job_name == JOB and request.tags["dagster/partition"] == partition
     # ... the daemon launches it, it completes, and the success sensor settles the letter.
     redriven = _run_to_completion(instance, partition, dict(request.tags))
@@ -193,7 +202,11 @@ def test_killed_run_is_retried_and_then_redriven_to_complete_data(plant, engine)
     rows, distinct, total_count, fetched = _stored(engine, partition)
     assert rows == distinct == total_count == fetched == VOLUME  # nothing lost, nothing twice
     with engine.connect() as conn:
-        stored = set(conn.execute(sa.text("SELECT rcept_no FROM dart_raw.disclosures WHERE rcept_dt = :d"), {"d": partition}).scalars())
+        stored = set(
+            conn.execute(
+                sa.text("SELECT rcept_no FROM dart_raw.disclosures WHERE rcept_dt = :d"), {"d": partition}
+            ).scalars()
+        )
     archive = get_settings().archive_dir / "dart_raw" / "disclosures" / f"{partition}.jsonl.gz"
     with gzip.open(archive, "rt") as lines:
         archived = {json.loads(line)["rcept_no"] for line in lines}

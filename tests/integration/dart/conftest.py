@@ -42,7 +42,13 @@ def dart(sim: SimulatorHandle) -> Iterator[Callable[..., DartClient]]:
     clients: list[DartClient] = []
 
     def build(keys: tuple[str, ...] = (KEY,), **options) -> DartClient:
-        options = {"requests_per_second": 1000, "backoff_base_s": 0.01, "backoff_max_s": 0.05, "timeout": 5.0, **options}
+        options = {
+            "requests_per_second": 1000,
+            "backoff_base_s": 0.01,
+            "backoff_max_s": 0.05,
+            "timeout": 5.0,
+            **options,
+        }
         client = DartClient(list(keys), sim.base_url, **options)
         clients.append(client)
         return client

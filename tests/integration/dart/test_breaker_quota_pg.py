@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from dart_assets.core.redaction import key_id
 from dart_assets.sources.dart import CircuitBreaker, errors
 from dart_assets.sources.http.quota import PostgresQuota, seoul_today
-from dart_assets.core.redaction import key_id
 
 pytestmark = pytest.mark.integration
 
@@ -56,8 +56,12 @@ def test_after_cooldown_one_probe_goes_through_and_decides(engine):
     other_process.before_call()
     other_process.record_success()
     assert breaker.status() | {"opened_at": None, "last_failure_at": None} == {
-        "name": "dart_api", "state": "closed", "consecutive_failures": 0, "opened_at": None,
-        "last_failure_at": None, "last_error": "still down",
+        "name": "dart_api",
+        "state": "closed",
+        "consecutive_failures": 0,
+        "opened_at": None,
+        "last_failure_at": None,
+        "last_error": "still down",
     }
     other_process.engine.dispose()
 

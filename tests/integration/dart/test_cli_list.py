@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from dart_assets.cli import main
-from dart_assets.sources.dart import LIST_FIELDS
 from dart_assets.core.settings import get_settings
+from dart_assets.sources.dart import LIST_FIELDS
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,12 @@ def test_jsonl_with_progress_counts_against_the_warehouse_budget(env, dart_env, 
 
 
 def test_csv_of_one_market(env, capsys):
-    assert main(["list", "--from", "2026-09-15", "--to", "2026-09-16", "--corp-cls", "K", "--format", "csv", "--no-budget"]) == 0
+    assert (
+        main(
+            ["list", "--from", "2026-09-15", "--to", "2026-09-16", "--corp-cls", "K", "--format", "csv", "--no-budget"]
+        )
+        == 0
+    )
     out, _ = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(out)))
     assert out.splitlines()[0] == ",".join(LIST_FIELDS)

@@ -171,8 +171,10 @@ def test_corrupt_zip_is_a_clear_error(sim, dart):
     assert len(sim.requests) == 2
 
 
-@pytest.mark.parametrize(("status", "cls"), [("010", errors.InvalidKeyError), ("020", errors.QuotaExceededError),
-                                             ("800", errors.MaintenanceError)])
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [("010", errors.InvalidKeyError), ("020", errors.QuotaExceededError), ("800", errors.MaintenanceError)],
+)
 def test_xml_error_body_on_corp_codes_is_the_typed_error(sim, dart, status, cls):
     sim.config.faults.xml_error_status = status
     with pytest.raises(cls):
@@ -193,8 +195,10 @@ def test_the_key_appears_in_no_log_line_and_no_exception(sim, dart, keys, caplog
     except errors.DartError as exc:
         raised.append(exc)
     sim.config.faults = type(sim.config.faults)(timeout_rate=1.0, timeout_sleep_s=1.0)
-    for call in (lambda: dart(timeout=0.2, max_attempts=1).company("00126380"),
-                 lambda: dart(keys=("x" * 40,), max_attempts=1, timeout=5).corp_codes()):
+    for call in (
+        lambda: dart(timeout=0.2, max_attempts=1).company("00126380"),
+        lambda: dart(keys=("x" * 40,), max_attempts=1, timeout=5).corp_codes(),
+    ):
         try:
             call()
         except errors.DartError as exc:

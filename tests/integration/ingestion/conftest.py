@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 import dagster as dg
 import pytest
 
-from dart_assets.sources.defs import ASSET_CHECKS, defs
 from dart_assets.core.settings import get_settings
+from dart_assets.sources.defs import ASSET_CHECKS, defs
 from simulators.server import Faults, SimulatorConfig, SimulatorHandle, run_simulator
 
 DAILY_VOLUME = 150  # filings per business day: enough for paging (100 a page), quick to load
-
 
 
 @dataclass

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.client import DartClient
 from dart_assets.core.partitions import DISCLOSURES_KEY
 from dart_assets.core.settings import get_settings
+from dart_assets.sources.dart.client import DartClient
 
 pytestmark = pytest.mark.integration
 
@@ -119,7 +119,9 @@ def test_a_rerun_changes_nothing_and_applies_rm_updates(materialize, engine) -> 
     assert (again["rows_inserted"], again["rows_updated"], again["rows_unchanged"]) == (0, 0, len(before))
 
 
-def test_quota_exhaustion_mid_backfill_keeps_earlier_partitions_and_resumes_after_reset(materialize, sim, engine) -> None:
+def test_quota_exhaustion_mid_backfill_keeps_earlier_partitions_and_resumes_after_reset(
+    materialize, sim, engine
+) -> None:
     # Two list.json windows (February's last days, then March's first): the quota runs out in the
     # second (the first costs 12 calls: ten categories, a second page of one, DART's total).
     first, last = "2025-02-26", "2025-03-05"
@@ -133,7 +135,9 @@ def test_quota_exhaustion_mid_backfill_keeps_earlier_partitions_and_resumes_afte
     assert set(result.metadata) == {"2025-02-26", "2025-02-27", "2025-02-28"}
     with engine.connect() as conn:
         loaded = conn.execute(sa.text("SELECT partition_key FROM dart_ops.partition_loads ORDER BY 1")).scalars().all()
-        days = conn.execute(sa.text("SELECT DISTINCT rcept_dt::text FROM dart_raw.disclosures ORDER BY 1")).scalars().all()
+        days = (
+            conn.execute(sa.text("SELECT DISTINCT rcept_dt::text FROM dart_raw.disclosures ORDER BY 1")).scalars().all()
+        )
     assert loaded == days == ["2025-02-26", "2025-02-27", "2025-02-28"]
 
     # The next Asia/Seoul day: DART and the client-side ledger both start afresh.
@@ -172,7 +176,9 @@ def corrupt(monkeypatch, mutate) -> None:
     monkeypatch.setattr(DartClient, "list_disclosures", list_disclosures)
 
 
-def test_invalid_rows_are_quarantined_counted_and_the_partition_stays_complete(materialize, engine, monkeypatch) -> None:
+def test_invalid_rows_are_quarantined_counted_and_the_partition_stays_complete(
+    materialize, engine, monkeypatch
+) -> None:
     def one_bad_market(rows: list[dict]) -> None:
         rows[0]["corp_cls"] = "X"
 
@@ -186,7 +192,7 @@ def test_invalid_rows_are_quarantined_counted_and_the_partition_stays_complete(m
         "quarantine_rate_below_threshold": True,
     }
     with engine.connect() as conn:
-        (key, reason, payload, run_id), = conn.execute(
+        ((key, reason, payload, run_id),) = conn.execute(
             sa.text("SELECT record_key, reason, payload, run_id FROM dart_ops.quarantine")
         ).all()
     assert "corp_cls" in reason and payload["corp_cls"] == "X" and payload["rcept_no"] == key
@@ -215,7 +221,11 @@ def test_too_many_invalid_rows_fail_the_blocking_quarantine_check(materialize, m
 def test_completeness_check_catches_rows_lost_after_the_load(materialize, engine) -> None:
     materialize(DISCLOSURES_KEY, DAY)
     with engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM dart_raw.disclosures WHERE rcept_no = (SELECT min(rcept_no) FROM dart_raw.disclosures)"))
+        conn.execute(
+            sa.text(
+                "DELETE FROM dart_raw.disclosures WHERE rcept_no = (SELECT min(rcept_no) FROM dart_raw.disclosures)"
+            )
+        )
     # Re-checking alone (the asset re-loads, so simulate the check over the damaged table directly).
     from dart_assets.sources.dart.checks import completeness
 

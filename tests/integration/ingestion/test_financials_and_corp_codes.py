@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.assets.financials import reports_to_fetch
 from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.sources.dart.assets.financials import reports_to_fetch
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +36,12 @@ def test_weekly_financials_ask_only_the_weeks_filers_in_batches_of_100(materiali
     groups = reports_to_fetch(engine, date(2025, 3, 17), date(2025, 3, 24))
     assert len(calls) == sum(math.ceil(len(codes) / 100) for codes in groups.values())
     assert all(len(batch) <= 100 for batch in asked)
-    annual = {c for r, batch in zip(calls, asked) if r.params["reprt_code"] == "11011" and r.params["bsns_year"] == "2024" for c in batch}
+    annual = {
+        c
+        for r, batch in zip(calls, asked)
+        if r.params["reprt_code"] == "11011" and r.params["bsns_year"] == "2024"
+        for c in batch
+    }
     assert annual == filers  # exactly the week's filers: no call for companies that filed nothing
 
     meta = run.metadata[WEEK]
@@ -45,7 +50,9 @@ def test_weekly_financials_ask_only_the_weeks_filers_in_batches_of_100(materiali
     with engine.connect() as conn:
         by_fs = dict(conn.execute(sa.text("SELECT fs_div, count(*) FROM dart_raw.financial_accounts GROUP BY 1")).all())
         amount, week_start = conn.execute(
-            sa.text("SELECT thstrm_amount, week_start FROM dart_raw.financial_accounts WHERE thstrm_amount IS NOT NULL LIMIT 1")
+            sa.text(
+                "SELECT thstrm_amount, week_start FROM dart_raw.financial_accounts WHERE thstrm_amount IS NOT NULL LIMIT 1"
+            )
         ).one()
     assert set(by_fs) == {"CFS", "OFS"}  # consolidated and separate both kept
     assert isinstance(amount, Decimal) and amount == amount.to_integral_value()  # numeric, never float
@@ -69,7 +76,9 @@ def test_corp_codes_upsert_and_track_modify_date_changes(materialize, engine) ->
     assert all(run.checks.values()) and len(run.checks) == 2
     with engine.connect() as conn:
         listed, unlisted_blank = conn.execute(
-            sa.text("SELECT count(stock_code), count(*) FILTER (WHERE stock_code = '' OR stock_code = ' ') FROM dart_raw.corp_codes")
+            sa.text(
+                "SELECT count(stock_code), count(*) FILTER (WHERE stock_code = '' OR stock_code = ' ') FROM dart_raw.corp_codes"
+            )
         ).one()
     assert listed > 1000 and unlisted_blank == 0
 
@@ -86,6 +95,8 @@ def test_corp_codes_upsert_and_track_modify_date_changes(materialize, engine) ->
         changes = conn.execute(
             sa.text("SELECT corp_code, previous_modify_date::text, modify_date FROM dart_raw.corp_code_changes")
         ).all()
-        restored = conn.execute(sa.text("SELECT modify_date FROM dart_raw.corp_codes WHERE corp_code = :c"), {"c": corp_code}).scalar()
+        restored = conn.execute(
+            sa.text("SELECT modify_date FROM dart_raw.corp_codes WHERE corp_code = :c"), {"c": corp_code}
+        ).scalar()
     assert changes == [(corp_code, "2001-01-01", modify_date)]
     assert restored == modify_date

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.major_events import ENDPOINTS, endpoint_for_title
-from dart_assets.sources.dart.assets.major_events import plan_requests
 from dart_assets.core.partitions import DISCLOSURES_KEY, MAJOR_EVENTS_KEY
+from dart_assets.sources.dart.assets.major_events import plan_requests
+from dart_assets.sources.dart.major_events import ENDPOINTS, endpoint_for_title
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +72,11 @@ def test_every_endpoint_is_fetched_and_stored_as_dart_sent_it(endpoint, material
 
     (request,) = event_requests(sim)
     assert request.endpoint == f"{endpoint}.json" and request.status == "000"
-    assert request.params == {"corp_code": item["corp_code"], "bgn_de": day.replace("-", ""), "end_de": day.replace("-", "")}
+    assert request.params == {
+        "corp_code": item["corp_code"],
+        "bgn_de": day.replace("-", ""),
+        "end_de": day.replace("-", ""),
+    }
     rows = stored(engine)
     assert set(rows) == {(item["rcept_no"], endpoint)}
     _, _, corp_code, rcept_dt, details, _ = rows[(item["rcept_no"], endpoint)]
@@ -93,7 +97,9 @@ def test_a_generated_day_costs_one_call_per_company_and_endpoint(materialize, si
 
     calls = event_requests(sim)
     assert len(sim.requests) - before == len(calls)  # nothing but DS005 calls
-    asked = Counter((r.endpoint.removesuffix(".json"), r.params["corp_code"], r.params["bgn_de"], r.params["end_de"]) for r in calls)
+    asked = Counter(
+        (r.endpoint.removesuffix(".json"), r.params["corp_code"], r.params["bgn_de"], r.params["end_de"]) for r in calls
+    )
     assert max(asked.values()) == 1  # one call per company, endpoint and day
     assert {(e, c) for e, c, _, _ in asked} == {(endpoint_for_title(t), c) for _, c, t in filings}
     assert len(calls) == len(plan_requests(filings, date.fromisoformat(DAY))) <= len(filings)
@@ -143,9 +149,13 @@ def test_quota_stops_the_run_cleanly_and_the_next_day_resumes(materialize, sim, 
     assert set(result.metadata) == {first}
     with engine.connect() as conn:
         days = conn.execute(sa.text("SELECT DISTINCT rcept_dt::text FROM dart_raw.major_events")).scalars().all()
-        loaded = conn.execute(
-            sa.text("SELECT partition_key FROM dart_ops.partition_loads WHERE asset_key = 'dart_raw/major_events'")
-        ).scalars().all()
+        loaded = (
+            conn.execute(
+                sa.text("SELECT partition_key FROM dart_ops.partition_loads WHERE asset_key = 'dart_raw/major_events'")
+            )
+            .scalars()
+            .all()
+        )
     assert days == loaded == [first]
 
     sim.reset_quota()
@@ -169,9 +179,12 @@ def test_a_rerun_changes_nothing(materialize, engine) -> None:
     assert stored(engine) == before  # first_seen_at kept
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT min(last_seen_at) FROM dart_raw.major_events")).scalar() > seen
-        assert conn.execute(
-            sa.text("SELECT count(*) FROM dart_ops.partition_loads WHERE asset_key = 'dart_raw/major_events'")
-        ).scalar() == 1
+        assert (
+            conn.execute(
+                sa.text("SELECT count(*) FROM dart_ops.partition_loads WHERE asset_key = 'dart_raw/major_events'")
+            ).scalar()
+            == 1
+        )
 
 
 def test_an_invalid_item_is_quarantined_with_its_reason(materialize, sim, engine) -> None:
@@ -184,7 +197,9 @@ def test_an_invalid_item_is_quarantined_with_its_reason(materialize, sim, engine
     assert run.metadata[day]["rows_quarantined"] == 1 and stored(engine) == {}
     assert run.checks["quarantine_rate_below_threshold"] is False  # blocks what is built on it
     with engine.connect() as conn:
-        (key, reason, payload), = conn.execute(sa.text("SELECT record_key, reason, payload FROM dart_ops.quarantine")).all()
+        ((key, reason, payload),) = conn.execute(
+            sa.text("SELECT record_key, reason, payload FROM dart_ops.quarantine")
+        ).all()
     assert key == f"{item['rcept_no']}|piicDecsn"
     assert "fdpp_op: amount (value '7,184,339,000원')" in reason and "ssl_bgd: date" in reason
     assert payload == {**item, **sim.config.faults.event_field_overrides}  # as DART sent it

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.sources.market.assets import KRX_TABLES, load_krx_session, market_key, missing_session_error
-from dart_assets.sources.krx.client import KOSPI_INDEX as KOSPI_ENDPOINT
-from dart_assets.sources.http import errors
-from dart_assets.sources.market.tables import BOND_YIELDS, DERIVATIVE_INDICES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
 from dart_assets.core.settings import get_settings
+from dart_assets.sources.http import errors
+from dart_assets.sources.krx.client import KOSPI_INDEX as KOSPI_ENDPOINT
+from dart_assets.sources.market.assets import KRX_TABLES, load_krx_session, market_key, missing_session_error
+from dart_assets.sources.market.tables import BOND_YIELDS, DERIVATIVE_INDICES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
 
 pytestmark = pytest.mark.integration
 
@@ -44,13 +44,21 @@ def test_the_recorded_session_loads_exactly_what_krx_sent(market, materialize, e
     runs = {table: materialize(market_key(table), RECORDED) for table in (*KRX_TABLES.values(), BOND_YIELDS)}
 
     day = date.fromisoformat(RECORDED)
-    assert scalar(engine, "SELECT clsprc_idx FROM market_raw.kospi_index WHERE date = :d AND idx_nm = '코스피'", d=day) == Decimal("2587.02")
-    assert scalar(engine, "SELECT clsprc_idx FROM market_raw.derivative_indices WHERE date = :d AND idx_nm = '코스피 200 변동성지수'", d=day) == Decimal("18.20")
+    assert scalar(
+        engine, "SELECT clsprc_idx FROM market_raw.kospi_index WHERE date = :d AND idx_nm = '코스피'", d=day
+    ) == Decimal("2587.02")
+    assert scalar(
+        engine,
+        "SELECT clsprc_idx FROM market_raw.derivative_indices WHERE date = :d AND idx_nm = '코스피 200 변동성지수'",
+        d=day,
+    ) == Decimal("18.20")
     put_call = "SELECT sum(acc_trdvol) FROM market_raw.option_trades WHERE date = :d AND prod_nm = '코스피200 옵션' AND rght_tp_nm = :r"
     assert (scalar(engine, put_call, d=day, r="PUT"), scalar(engine, put_call, d=day, r="CALL")) == (932884, 1256781)
     assert scalar(engine, "SELECT count(*) FROM market_raw.stock_trades WHERE date = :d", d=day) == 953
     # "-" is NULL, never zero: the foreign-inclusive KOSPI series has no prices
-    assert scalar(engine, "SELECT count(*) FROM market_raw.kospi_index WHERE date = :d AND clsprc_idx IS NULL", d=day) > 0
+    assert (
+        scalar(engine, "SELECT count(*) FROM market_raw.kospi_index WHERE date = :d AND clsprc_idx IS NULL", d=day) > 0
+    )
     assert scalar(engine, "SELECT count(DISTINCT item_code) FROM market_raw.bond_yields WHERE date = :d", d=day) == 4
 
     stocks = runs[STOCK_TRADES]
@@ -97,7 +105,9 @@ def test_the_daily_budget_stops_cleanly_keeping_what_loaded(market, materialize,
     get_settings.cache_clear()
     run = materialize(market_key(KOSPI_INDEX), "2024-01-02", "2024-01-05", raise_on_error=False)
     assert not run.result.success
-    assert "Market data daily quota exhausted" in str(run.failure or run.result.get_step_failure_events()[0].event_specific_data.error)
+    assert "Market data daily quota exhausted" in str(
+        run.failure or run.result.get_step_failure_events()[0].event_specific_data.error
+    )
     assert scalar(engine, "SELECT count(DISTINCT date) FROM market_raw.kospi_index") == 2
 
 
@@ -144,11 +154,15 @@ def test_the_market_keys_appear_nowhere(market, materialize, engine, db_url, cap
     for table in (KOSPI_INDEX, BOND_YIELDS):
         materialize(market_key(table), RECORDED, raise_on_error=False)
     with engine.connect() as conn:
-        tables = conn.execute(sa.text(
-            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_schema NOT IN ('pg_catalog', 'information_schema')"
-        )).all()
-        dump = "\n".join(t for s, n in tables for t in conn.execute(sa.text(f'SELECT x::text FROM "{s}"."{n}" x')).scalars())
+        tables = conn.execute(
+            sa.text(
+                "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                "AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+            )
+        ).all()
+        dump = "\n".join(
+            t for s, n in tables for t in conn.execute(sa.text(f'SELECT x::text FROM "{s}"."{n}" x')).scalars()
+        )
     assert "2587.02" in dump  # the dump does hold the data
     assert MARKET_KEY not in dump and MARKET_KEY not in caplog.text
     assert MARKET_KEY not in repr(get_settings())

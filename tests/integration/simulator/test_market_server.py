@@ -13,10 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from dart_assets.sources.http.quota import SEOUL
 from dart_assets.sources.ecos.client import ITEMS, KTB_10Y, EcosClient
-from dart_assets.sources.krx.client import ENDPOINTS, GOVERNMENT_BONDS, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES, KrxClient
 from dart_assets.sources.http import errors
+from dart_assets.sources.http.quota import SEOUL
+from dart_assets.sources.krx.client import (
+    ENDPOINTS,
+    GOVERNMENT_BONDS,
+    KOSPI_INDEX,
+    OPTION_TRADES,
+    STOCK_TRADES,
+    KrxClient,
+)
 from simulators.market.service import MarketFaults, MarketService
 from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 
@@ -111,7 +118,10 @@ def test_a_partial_outage_is_ridden_out(sim: SimulatorHandle) -> None:
 
 def test_a_hanging_server_is_a_timeout(sim: SimulatorHandle) -> None:
     sim.config.market_faults.timeout_rate, sim.config.market_faults.timeout_sleep_s = 1.0, 5.0
-    with KrxClient(KEY, sim.krx_base_url, timeout=0.3, **{**FAST, "max_attempts": 1}) as client, pytest.raises(errors.TransportError) as failure:
+    with (
+        KrxClient(KEY, sim.krx_base_url, timeout=0.3, **{**FAST, "max_attempts": 1}) as client,
+        pytest.raises(errors.TransportError) as failure,
+    ):
         client.daily(KOSPI_INDEX, RECORDED)
     assert "timed out" in str(failure.value)
 
@@ -189,7 +199,11 @@ def test_a_session_is_published_after_midnight_kst() -> None:
 
 
 def test_keys_never_reach_the_request_log(
-    sim: SimulatorHandle, krx: KrxClient, ecos: EcosClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    sim: SimulatorHandle,
+    krx: KrxClient,
+    ecos: EcosClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setattr(logging.getLogger("uvicorn.access"), "propagate", True)

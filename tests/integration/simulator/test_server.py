@@ -63,7 +63,10 @@ def test_binds_loopback_only_and_stops_on_exit() -> None:
     with run_simulator(SimulatorConfig()) as sim:
         assert sim.base_url == f"http://127.0.0.1:{sim.port}/api"
         assert _listening_addresses(sim.port) == {"0100007F"}  # 127.0.0.1, no other interface
-        assert httpx.get(f"{sim.base_url}/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).status_code == 200
+        assert (
+            httpx.get(f"{sim.base_url}/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).status_code
+            == 200
+        )
     assert _listening_addresses(sim.port) == set()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{sim.base_url}/list.json", params={"crtfc_key": KEY})
@@ -78,7 +81,12 @@ def test_a_busy_port_is_a_clear_error(simulator: SimulatorHandle) -> None:
 def test_bad_configuration_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="daily_volume must be between 0 and 10000, got 50000"):
         SimulatorConfig(daily_volume=50_000)
-    done = subprocess.run([sys.executable, "-m", "dart_assets.cli", "sim", "--daily-volume", "-5"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "dart_assets.cli", "sim", "--daily-volume", "-5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "daily_volume must be between 0 and 10000, got -5" in done.stderr
 
 
@@ -87,7 +95,17 @@ def test_list_envelope_matches_real_responses(client: httpx.Client) -> None:
     assert list(body) == ["status", "message", "page_no", "page_count", "total_count", "total_page", "list"]
     assert (body["status"], body["message"], body["page_no"], body["page_count"]) == ("000", "정상", 1, 10)
     assert isinstance(body["total_count"], int) and body["total_page"] == -(-body["total_count"] // 10)
-    assert list(body["list"][0]) == ["corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "rcept_no", "flr_nm", "rcept_dt", "rm"]
+    assert list(body["list"][0]) == [
+        "corp_code",
+        "corp_name",
+        "stock_code",
+        "corp_cls",
+        "report_nm",
+        "rcept_no",
+        "flr_nm",
+        "rcept_dt",
+        "rm",
+    ]
 
 
 def test_paging_a_day_returns_every_filing_once_newest_first(client: httpx.Client) -> None:
@@ -147,7 +165,10 @@ def test_valid_keys_restrict_access_and_the_key_is_never_logged(caplog: pytest.L
 def test_quota_gives_020_per_key_until_reset() -> None:
     other = "o" * 40
     with run_simulator(SimulatorConfig(faults=Faults(quota=2))) as sim, httpx.Client(base_url=sim.base_url) as http:
-        statuses = [http.get("/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).json()["status"] for _ in range(3)]
+        statuses = [
+            http.get("/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).json()["status"]
+            for _ in range(3)
+        ]
         assert statuses == ["000", "000", "020"]
         assert http.get("/company.json", params={"crtfc_key": other, "corp_code": "00126380"}).json()["status"] == "000"
         assert http.get("/corpCode.xml", params={"crtfc_key": KEY}).content.startswith(b"<?xml")  # an XML 020
@@ -184,9 +205,16 @@ def test_company_and_financial_endpoints(client: httpx.Client) -> None:
     assert {i["corp_code"] for i in multi["list"]} == {"00126380", "00139719"}
     codes = ",".join(f"{n:08d}" for n in range(101))
     assert _get(client, "fnlttMultiAcnt.json", corp_code=codes, bsns_year="2024", reprt_code="11011")["status"] == "021"
-    full = _get(client, "fnlttSinglAcntAll.json", corp_code="00139719", bsns_year="2024", reprt_code="11011", fs_div="CFS")
+    full = _get(
+        client, "fnlttSinglAcntAll.json", corp_code="00139719", bsns_year="2024", reprt_code="11011", fs_div="CFS"
+    )
     assert len(full["list"]) > 100 and "," not in full["list"][0]["thstrm_amount"]
-    assert _get(client, "fnlttSinglAcntAll.json", corp_code="00126380", bsns_year="2024", reprt_code="11011", fs_div="CFS")["status"] == "013"
+    assert (
+        _get(
+            client, "fnlttSinglAcntAll.json", corp_code="00126380", bsns_year="2024", reprt_code="11011", fs_div="CFS"
+        )["status"]
+        == "013"
+    )
     assert client.get("/nonexistent.json", params={"crtfc_key": KEY}).status_code == 404
 
 
@@ -199,7 +227,9 @@ def test_latency_fault(simulator: SimulatorHandle, client: httpx.Client) -> None
 
 def test_http_error_fault(simulator: SimulatorHandle, client: httpx.Client) -> None:
     simulator.config.faults.error_rate = 1.0
-    codes = {client.get("/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).status_code for _ in range(12)}
+    codes = {
+        client.get("/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"}).status_code for _ in range(12)
+    }
     assert codes <= {500, 502, 503} and len(codes) > 1
     simulator.config.faults.error_rate = 0.0
     assert _get(client, "company.json", corp_code="00126380")["status"] == "000"
@@ -219,11 +249,16 @@ def test_maintenance_faults(simulator: SimulatorHandle, client: httpx.Client) ->
     statuses = [_get(client, "company.json", corp_code="00126380")["status"] for _ in range(3)]
     assert statuses == ["800", "800", "000"]
     simulator.config.faults.maintenance = True
-    assert _get(client, "list.json", bgn_de=DAY) == {"status": "800", "message": "시스템 점검으로 인한 서비스가 중지 중입니다."}
+    assert _get(client, "list.json", bgn_de=DAY) == {
+        "status": "800",
+        "message": "시스템 점검으로 인한 서비스가 중지 중입니다.",
+    }
     assert b"<status>800</status>" in client.get("/corpCode.xml", params={"crtfc_key": KEY}).content
 
 
-def test_malformed_fault_sends_http_200_bodies_that_are_not_json(simulator: SimulatorHandle, client: httpx.Client) -> None:
+def test_malformed_fault_sends_http_200_bodies_that_are_not_json(
+    simulator: SimulatorHandle, client: httpx.Client
+) -> None:
     simulator.config.faults.malformed_rate = 1.0
     assert client.get("/corpCode.xml", params={"crtfc_key": KEY}).content[:2] == b"PK"  # JSON bodies only
     for _ in range(4):
@@ -233,7 +268,9 @@ def test_malformed_fault_sends_http_200_bodies_that_are_not_json(simulator: Simu
             json.loads(response.content)
 
 
-def test_new_filings_between_pages_push_rows_across_page_boundaries(simulator: SimulatorHandle, client: httpx.Client) -> None:
+def test_new_filings_between_pages_push_rows_across_page_boundaries(
+    simulator: SimulatorHandle, client: httpx.Client
+) -> None:
     simulator.config.faults.inject_new_filings_per_page = 3
     page1 = _get(client, "list.json", bgn_de=DAY, end_de=DAY, page_count=100)
     page2 = _get(client, "list.json", bgn_de=DAY, end_de=DAY, page_count=100, page_no=2)
@@ -247,7 +284,10 @@ def test_new_filings_between_pages_push_rows_across_page_boundaries(simulator: S
 
 def test_faults_are_reproducible_for_a_seed() -> None:
     def run() -> list[int]:
-        with run_simulator(SimulatorConfig(faults=Faults(error_rate=0.5), seed=7)) as sim, httpx.Client(base_url=sim.base_url) as http:
+        with (
+            run_simulator(SimulatorConfig(faults=Faults(error_rate=0.5), seed=7)) as sim,
+            httpx.Client(base_url=sim.base_url) as http,
+        ):
             for _ in range(16):
                 http.get("/company.json", params={"crtfc_key": KEY, "corp_code": "00126380"})
             return [r.http_status for r in sim.requests]
@@ -270,7 +310,11 @@ def test_dart_fg_sim_serves_in_the_foreground_until_sigint(tmp_path: object) -> 
         deadline = time.monotonic() + 60
         while True:
             try:
-                body = httpx.get(f"http://127.0.0.1:{port}/api/list.json", params={"crtfc_key": KEY, "bgn_de": DAY, "end_de": DAY}, timeout=60).json()
+                body = httpx.get(
+                    f"http://127.0.0.1:{port}/api/list.json",
+                    params={"crtfc_key": KEY, "bgn_de": DAY, "end_de": DAY},
+                    timeout=60,
+                ).json()
                 break
             except httpx.ConnectError:
                 assert process.poll() is None and time.monotonic() < deadline

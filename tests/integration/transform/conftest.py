@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.support import samples
 from dart_assets.transform.prepare import prepare
-from tests.support.dbt import run_dbt
 from dart_assets.warehouse.migrate import upgrade
+from tests.support import samples
+from tests.support.dbt import run_dbt
 from tests.support.market_rows import fill_market_raw
 
 # Market sessions behind the index in the module build: a year before the recorded filings

@@ -11,8 +11,8 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from dart_assets.sources.market.assets import MARKET_KEYS
 from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
+from dart_assets.sources.market.assets import MARKET_KEYS
 from tests.support import samples
 from tests.support.market_rows import fill_market_raw
 
@@ -40,7 +40,9 @@ def market_stand_in():
 
 def withdrawn(engine: sa.Engine) -> dict[str, bool]:
     with engine.connect() as conn:
-        return dict(conn.execute(sa.text("select rcept_no, is_withdrawn from dart_marts.disclosure_impact_scores")).all())
+        return dict(
+            conn.execute(sa.text("select rcept_no, is_withdrawn from dart_marts.disclosure_impact_scores")).all()
+        )
 
 
 def severe_events(engine: sa.Engine) -> tuple[set[tuple], set[tuple]]:
@@ -59,7 +61,9 @@ def severe_events(engine: sa.Engine) -> tuple[set[tuple], set[tuple]]:
     return {tuple(r) for r in found}, {tuple(r) for r in expected}
 
 
-def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path, db_url: str, dbt_manifest: Path) -> None:
+def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(
+    dart_env: Path, db_url: str, dbt_manifest: Path
+) -> None:
     from dart_assets.transform.defs import dbt_daily_models
     from dart_assets.transform.defs import defs as transform_defs
     from dart_assets.transform.project import dbt_resource
@@ -70,7 +74,9 @@ def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(dart_env: Path
     fill_market_raw(engine, date(2025, 9, 1), NEXT_DAY)  # ~130 sessions: the index from ~70 on
     instance = dg.DagsterInstance.ephemeral()
 
-    defs = dg.Definitions.merge(transform_defs, dg.Definitions(assets=[disclosures_stand_in, major_events_stand_in, market_stand_in]))
+    defs = dg.Definitions.merge(
+        transform_defs, dg.Definitions(assets=[disclosures_stand_in, major_events_stand_in, market_stand_in])
+    )
     first = defs.resolve_job_def("dart_daily").execute_in_process(partition_key=DAY.isoformat(), instance=instance)
     assert first.success
     built = {e.asset_key.to_user_string(): e.partition for e in first.get_asset_materialization_events()}
@@ -131,7 +137,16 @@ def test_source_freshness_is_reported_as_asset_checks(dart_env: Path, db_url: st
     def financial_accounts_stand_in() -> None: ...
 
     defs = dg.Definitions.merge(
-        transform_defs, dg.Definitions(assets=[disclosures_stand_in, major_events_stand_in, corp_codes_stand_in, financial_accounts_stand_in, market_stand_in])
+        transform_defs,
+        dg.Definitions(
+            assets=[
+                disclosures_stand_in,
+                major_events_stand_in,
+                corp_codes_stand_in,
+                financial_accounts_stand_in,
+                market_stand_in,
+            ]
+        ),
     )
     result = defs.resolve_job_def("dart_source_freshness").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False

@@ -122,7 +122,9 @@ def test_daily_sentiment_of_a_full_day(built_warehouse: sa.Engine) -> None:
     )
     weighted = [float(r.impact_score) for r in scores if r.sentiment_weight > 0]
     assert day.n_scored == len(weighted)
-    assert float(day.sentiment_score) == pytest.approx(50 + sum(s - 50 for s in weighted) / (len(weighted) + 3), abs=0.006)
+    assert float(day.sentiment_score) == pytest.approx(
+        50 + sum(s - 50 for s in weighted) / (len(weighted) + 3), abs=0.006
+    )
     assert day.n_positive + day.n_negative + day.n_neutral == day.n_scored
     assert 0.97 <= float(day.coverage) <= 1
 
@@ -160,7 +162,12 @@ def test_company_dimension_uses_financials(built_warehouse: sa.Engine) -> None:
 
 
 def test_market_moving_events_flag_severe_filings(built_warehouse: sa.Engine) -> None:
-    severe = {r.rcept_no for r in rows(built_warehouse, "select rcept_no from dart_marts.market_moving_events where kind = 'severe_event'")}
+    severe = {
+        r.rcept_no
+        for r in rows(
+            built_warehouse, "select rcept_no from dart_marts.market_moving_events where kind = 'severe_event'"
+        )
+    }
     assert {"20220103900001", "20250515802284"} <= severe  # 횡령ㆍ배임
     kinds = {r.kind for r in rows(built_warehouse, "select distinct kind from dart_marts.market_moving_events")}
     assert {"event_cluster", "severe_event"} <= kinds
@@ -177,7 +184,9 @@ def test_mart_contracts_are_enforced_in_the_database(built_warehouse: sa.Engine)
             )
     with pytest.raises(sa.exc.IntegrityError):
         with built_warehouse.begin() as conn:
-            conn.execute(sa.text("insert into dart_marts.fear_greed_index (date, value, label) values ('2099-01-01', 50, null)"))
+            conn.execute(
+                sa.text("insert into dart_marts.fear_greed_index (date, value, label) values ('2099-01-01', 50, null)")
+            )
 
 
 def test_decayed_sentiment_keeps_events_for_their_half_life(built_warehouse: sa.Engine) -> None:
@@ -223,7 +232,9 @@ def test_put_call_counts_only_the_monthly_kospi200_options(built_warehouse: sa.E
         )
     }
     assert any(not monthly for _, monthly in raw)  # the other products are really there
-    staged = rows(built_warehouse, "select date, put_volume, call_volume, put_call_ratio from dart_staging.stg_market__put_call")
+    staged = rows(
+        built_warehouse, "select date, put_volume, call_volume, put_call_ratio from dart_staging.stg_market__put_call"
+    )
     assert len(staged) == len({day for day, _ in raw})
     for r in staged:
         puts, calls = raw[(r.date, True)]
@@ -275,7 +286,10 @@ def test_strength_counts_52_week_market_value_extremes(built_warehouse: sa.Engin
             lows += t.low_cap is not None and prior_low is not None and t.low_cap < prior_low
         expected[t.date] = [highs, lows, universe + (t.tdd_clsprc is not None)]
         history[t.isu_cd].append(t)
-    daily = {r.date: [r.highs, r.lows, r.universe] for r in rows(built_warehouse, "select * from dart_intermediate.int_market__strength_daily")}
+    daily = {
+        r.date: [r.highs, r.lows, r.universe]
+        for r in rows(built_warehouse, "select * from dart_intermediate.int_market__strength_daily")
+    }
     assert daily == expected
     assert sum(h for h, _, _ in daily.values()) > 0 and sum(low for _, low, _ in daily.values()) > 0
 
@@ -314,11 +328,19 @@ def test_real_ds005_terms_decide_the_rights_issue_scores(built_warehouse: sa.Eng
         )
     }
     namyang, ecocap = by_no["20230530000410"], by_no["20220527000497"]
-    assert (namyang.event_type, namyang.terms_endpoint, namyang.allotment_method) == ("rights_offering", "piicDecsn", "public_offering")
+    assert (namyang.event_type, namyang.terms_endpoint, namyang.allotment_method) == (
+        "rights_offering",
+        "piicDecsn",
+        "public_offering",
+    )
     assert float(namyang.relative_size) == pytest.approx(33338 / 886662, abs=1e-6)
     assert (float(namyang.terms_factor), float(namyang.expected_ar_pct)) == (0.5, -0.75)
     assert namyang.impact_score < 50 and "issue_size" in namyang.modifiers
-    assert (ecocap.event_type, ecocap.event_condition, ecocap.terms_endpoint) == ("rights_and_bonus_issue", "shareholder_allotment", "pifricDecsn")
+    assert (ecocap.event_type, ecocap.event_condition, ecocap.terms_endpoint) == (
+        "rights_and_bonus_issue",
+        "shareholder_allotment",
+        "pifricDecsn",
+    )
     assert (float(ecocap.terms_factor), float(ecocap.expected_ar_pct)) == (2.0, -2.56)
 
 

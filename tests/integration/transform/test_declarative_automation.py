@@ -8,8 +8,8 @@ import datetime as dt
 
 import dagster as dg
 
-from dart_assets.definitions import defs
 from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
+from dart_assets.definitions import defs
 
 DAY = "2026-09-15"
 EVENING = dt.datetime(2026, 9, 15, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))

@@ -7,7 +7,6 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dart_assets.sources.market.assets import MARKET_KEYS
 from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
@@ -17,10 +16,18 @@ from dart_assets.core.partitions import (
     MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
+from dart_assets.sources.market.assets import MARKET_KEYS
 
 pytestmark = pytest.mark.integration
 
-MARTS = ["disclosure_impact_scores", "daily_disclosure_sentiment", "market_moving_events", "index_weights", "dim_companies", "fear_greed_index"]
+MARTS = [
+    "disclosure_impact_scores",
+    "daily_disclosure_sentiment",
+    "market_moving_events",
+    "index_weights",
+    "dim_companies",
+    "fear_greed_index",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +52,9 @@ def loaded(dbt_manifest: Path) -> dg.Definitions:
     @dg.multi_asset(specs=[dg.AssetSpec(key) for key in MARKET_KEYS], partitions_def=MARKET_PARTITIONS)
     def market_raw(): ...  # no return annotation: a multi-asset reads it as its outputs
 
-    merged = dg.Definitions.merge(defs, dg.Definitions(assets=[disclosures, major_events, corp_codes, financial_accounts, market_raw]))
+    merged = dg.Definitions.merge(
+        defs, dg.Definitions(assets=[disclosures, major_events, corp_codes, financial_accounts, market_raw])
+    )
     dg.Definitions.validate_loadable(merged)
     return merged
 
@@ -63,7 +72,10 @@ def test_dbt_assets_per_partitions_definition(loaded: dg.Definitions) -> None:
     # sources are the ingestion assets, not copies of them
     assert DISCLOSURES_KEY in dbt_daily_models.asset_deps[dg.AssetKey(["dart_staging", "stg_dart__disclosures"])]
     # the market models read market_raw/<table> and are unpartitioned (every session counts)
-    assert dg.AssetKey(["market_raw", "stock_trades"]) in dbt_models.asset_deps[dg.AssetKey(["dart_staging", "stg_market__stock_trades"])]
+    assert (
+        dg.AssetKey(["market_raw", "stock_trades"])
+        in dbt_models.asset_deps[dg.AssetKey(["dart_staging", "stg_market__stock_trades"])]
+    )
     assert dg.AssetKey(["dart_intermediate", "int_market__strength"]) in dbt_models.keys
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -15,7 +15,7 @@ from dart_assets.alerting.channels import Alert, Email, SlackWebhook, build_chan
 from dart_assets.core.settings import SettingsError, load_settings
 
 HOOK = "https://hooks.slack.test/services/T0SECRET/B0SECRET/xoxb-very-secret-token"
-ALERT = Alert("run_failure:x", "run_failure", "open", "a run failed", datetime(2026, 12, 2, tzinfo=timezone.utc))
+ALERT = Alert("run_failure:x", "run_failure", "open", "a run failed", datetime(2026, 12, 2, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,9 @@ ALERT = Alert("run_failure:x", "run_failure", "open", "a run failed", datetime(2
     [
         lambda request: httpx.ConnectError(f"cannot connect to {HOOK}", request=request),
         lambda request: httpx.HTTPStatusError(
-            f"Client error '404 Not Found' for url '{HOOK}'", request=request, response=httpx.Response(404, request=request)
+            f"Client error '404 Not Found' for url '{HOOK}'",
+            request=request,
+            response=httpx.Response(404, request=request),
         ),
     ],
 )

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from dart_assets.alerting.channels import Email, JsonWebhook, LogChannel, SlackWebhook, build_channels, redact
+from dart_assets.alerting.channels import Email, JsonWebhook, LogChannel, SlackWebhook, build_channels
 from dart_assets.alerting.config import RETENTION_DEFAULTS, load_ops_config
+from dart_assets.core.redaction import redact_keys
 from dart_assets.core.settings import SettingsError
 
 SECRET_URL = "https://hooks.example/services/T000/B000/secret-token"
@@ -98,7 +99,7 @@ def test_redact_removes_keys_from_alert_text(monkeypatch: pytest.MonkeyPatch) ->
 
     get_settings.cache_clear()
     try:
-        text = redact(f"GET /api/list.json?crtfc_key={key}&page_no=2 failed; key {key}")
+        text = redact_keys(f"GET /api/list.json?crtfc_key={key}&page_no=2 failed; key {key}")
     finally:
         get_settings.cache_clear()
     assert key not in text

@@ -3,8 +3,6 @@
 import dagster as dg
 import pytest
 
-from dart_assets.ops.defs import build_defs, with_automation
-from dart_assets.scheduling.schedules import PIPELINE_JOBS, SCHEDULED_JOBS
 from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
@@ -15,6 +13,8 @@ from dart_assets.core.partitions import (
     MARKET_PARTITIONS,
     WEEKLY_PARTITIONS,
 )
+from dart_assets.ops.defs import build_defs, with_automation
+from dart_assets.scheduling.schedules import PIPELINE_JOBS, SCHEDULED_JOBS
 
 MARKET_KEY = dg.AssetKey(["market_raw", "kospi_index"])
 DART_FACING = (DISCLOSURES_KEY, CORP_CODES_KEY, FINANCIAL_ACCOUNTS_KEY)
@@ -52,7 +52,13 @@ def test_every_sensor_and_schedule_runs_by_default() -> None:
     for schedule in defs.schedules:
         assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING, schedule.name
     names = {s.name for s in defs.sensors}
-    assert {"run_failure_alerts", "asset_check_alerts", "freshness_alerts", "quota_alerts", "completeness_alerts"} <= names
+    assert {
+        "run_failure_alerts",
+        "asset_check_alerts",
+        "freshness_alerts",
+        "quota_alerts",
+        "completeness_alerts",
+    } <= names
 
 
 def test_merged_with_all_jobs_loads_everything() -> None:

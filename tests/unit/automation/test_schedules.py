@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
+from dart_assets.core.partitions import DAILY_PARTITIONS, MARKET_PARTITIONS, WEEKLY_PARTITIONS
 from dart_assets.scheduling.schedules import (
     PIPELINE_SCHEDULES,
     dart_daily_catchup,
@@ -13,7 +14,6 @@ from dart_assets.scheduling.schedules import (
     dart_weekly_sunday,
     market_daily_morning,
 )
-from dart_assets.core.partitions import DAILY_PARTITIONS, MARKET_PARTITIONS, WEEKLY_PARTITIONS
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -104,7 +104,15 @@ def test_percentile_rank_is_the_dbt_score() -> None:
 
 
 def test_composite_follows_index_weights() -> None:
-    market = np.array([[40.0] * 7, [40.0] * 7, [40.0] * 7, [40.0, 40.0, 40.0, np.nan, np.nan, np.nan, np.nan], [40.0] * 3 + [np.nan] * 4])
+    market = np.array(
+        [
+            [40.0] * 7,
+            [40.0] * 7,
+            [40.0] * 7,
+            [40.0, 40.0, 40.0, np.nan, np.nan, np.nan, np.nan],
+            [40.0] * 3 + [np.nan] * 4,
+        ]
+    )
     disclosure = np.array([80.0, 80.0, 80.0, 80.0, np.nan])
     quality = np.array([1.0, 0.4, 0.6, 1.0, 1.0])
     assert ev.raw_weight_for_share(1 / 8) == pytest.approx(ev.CURRENT_DISCLOSURE_RAW_WEIGHT)

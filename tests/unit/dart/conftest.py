@@ -70,8 +70,13 @@ class FakeDart:
             return httpx.Response(200, json={"status": "013", "message": "조회된 데이타가 없습니다."})
         chunk = self.listing[(page_no - 1) * size : page_no * size]
         body = {
-            "status": "000", "message": "정상", "page_no": page_no, "page_count": size,
-            "total_count": len(self.listing), "total_page": math.ceil(len(self.listing) / size), "list": chunk,
+            "status": "000",
+            "message": "정상",
+            "page_no": page_no,
+            "page_count": size,
+            "total_count": len(self.listing),
+            "total_page": math.ceil(len(self.listing) / size),
+            "list": chunk,
         }
         for _ in range(min(self.insert_per_page, self.inserts_left)):
             self.inserts_left -= 1
@@ -112,4 +117,6 @@ def kit():
     """Constants and builders for the tests (test modules cannot import conftest in importlib mode)."""
     import types
 
-    return types.SimpleNamespace(KEY=KEY, OTHER_KEY=OTHER_KEY, DAY=DAY, make_row=make_row, status=status, FakeDart=FakeDart)
+    return types.SimpleNamespace(
+        KEY=KEY, OTHER_KEY=OTHER_KEY, DAY=DAY, make_row=make_row, status=status, FakeDart=FakeDart
+    )

@@ -9,8 +9,7 @@ from datetime import date
 import httpx
 import pytest
 
-from dart_assets.sources.dart import DartClient, LIST_FIELDS
-from dart_assets.sources.dart import errors
+from dart_assets.sources.dart import LIST_FIELDS, errors
 
 
 def test_a_day_is_read_page_by_page_with_the_nine_fields_untouched(fake, make_client, kit):
@@ -52,7 +51,11 @@ def test_long_range_is_split_and_corp_code_range_is_not(fake, make_client):
     client = make_client()
     result = client.list_disclosures(date(2024, 1, 1), date(2024, 12, 31), corp_cls="K")
     assert [(r.url.params["bgn_de"], r.url.params["end_de"]) for r in fake.requests] == [
-        ("20240101", "20240331"), ("20240401", "20240630"), ("20240701", "20240930"), ("20241001", "20241231")]
+        ("20240101", "20240331"),
+        ("20240401", "20240630"),
+        ("20240701", "20240930"),
+        ("20241001", "20241231"),
+    ]
     assert {r.url.params["corp_cls"] for r in fake.requests} == {"K"}
     assert result.rows == [] and len(result.windows) == 4
     fake.requests.clear()
@@ -60,9 +63,7 @@ def test_long_range_is_split_and_corp_code_range_is_not(fake, make_client):
     assert [(r.url.params["bgn_de"], r.url.params["corp_code"]) for r in fake.requests] == [("20160101", "00139719")]
 
 
-@pytest.mark.parametrize(
-    "bad", [dict(corp_cls="YK"), dict(last_reprt_at="X"), dict(corp_code="139719")]
-)
+@pytest.mark.parametrize("bad", [dict(corp_cls="YK"), dict(last_reprt_at="X"), dict(corp_code="139719")])
 def test_bad_list_arguments_fail_before_any_call(fake, make_client, bad):
     with pytest.raises(ValueError):
         make_client().list_disclosures(date(2024, 1, 1), date(2024, 1, 2), **bad)
@@ -120,7 +121,9 @@ def test_a_rejected_key_is_final_with_one_key_and_rotated_with_several(fake, mak
 
     fake.requests.clear()
     fake.script = [kit.status(code)]
-    fake.routes["company.json"] = lambda r: httpx.Response(200, json={"status": "000", "message": "정상", "corp_name": "삼성전자(주)"})
+    fake.routes["company.json"] = lambda r: httpx.Response(
+        200, json={"status": "000", "message": "정상", "corp_name": "삼성전자(주)"}
+    )
     client = make_client(keys=(kit.KEY, kit.OTHER_KEY))
     assert client.company("00126380") == {"corp_name": "삼성전자(주)"}
     assert [r.url.params["crtfc_key"] for r in fake.requests] == [kit.KEY, kit.OTHER_KEY]
@@ -213,16 +216,28 @@ def test_corp_codes_from_the_zip(fake, make_client):
     fake.routes["corpCode.xml"] = lambda r: httpx.Response(200, content=_zip(CORPCODE))
     rows = make_client().corp_codes()
     assert rows == [
-        {"corp_code": "00126380", "corp_name": "삼성전자", "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD",
-         "stock_code": "005930", "modify_date": "20250403"},
-        {"corp_code": "00434003", "corp_name": "다코", "corp_eng_name": "Daco corporation",
-         "stock_code": None, "modify_date": "20170630"},
+        {
+            "corp_code": "00126380",
+            "corp_name": "삼성전자",
+            "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD",
+            "stock_code": "005930",
+            "modify_date": "20250403",
+        },
+        {
+            "corp_code": "00434003",
+            "corp_name": "다코",
+            "corp_eng_name": "Daco corporation",
+            "stock_code": None,
+            "modify_date": "20170630",
+        },
     ]
 
 
 def test_corp_codes_xml_error_body_is_the_typed_error(fake, make_client):
     body = '<?xml version="1.0" encoding="UTF-8"?><result><status>010</status><message>등록되지 않은 키입니다.</message></result>'
-    fake.routes["corpCode.xml"] = lambda r: httpx.Response(200, content=body.encode(), headers={"content-type": "application/xml"})
+    fake.routes["corpCode.xml"] = lambda r: httpx.Response(
+        200, content=body.encode(), headers={"content-type": "application/xml"}
+    )
     with pytest.raises(errors.InvalidKeyError, match="등록되지 않은 키입니다"):
         make_client().corp_codes()
 
@@ -240,8 +255,11 @@ def test_the_key_never_leaks(fake, make_client, kit, caplog):
     for name in ("httpx", "httpcore", "dart_assets"):
         logging.getLogger(name).setLevel(logging.DEBUG)
     client = make_client(keys=(kit.KEY, kit.OTHER_KEY), max_attempts=3)
-    fake.script = [httpx.ConnectError(f"refused http://dart.test/api/list.json?crtfc_key={kit.KEY}"),
-                   kit.status("020"), httpx.Response(500)]
+    fake.script = [
+        httpx.ConnectError(f"refused http://dart.test/api/list.json?crtfc_key={kit.KEY}"),
+        kit.status("020"),
+        httpx.Response(500),
+    ]
     client.list_disclosures(kit.DAY, kit.DAY)
     fake.script = [kit.status("010")]
     # KEY is spent for today (020), OTHER_KEY now refused: a quota stop naming both

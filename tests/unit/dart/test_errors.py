@@ -69,9 +69,11 @@ def test_client_side_stops_are_not_retried():
 
 
 def test_errors_survive_pickling_for_dagster():
-    for exc in (errors.QuotaExceededError("list.json", "m", http_status=200),
-                errors.UnknownStatusError("x", "m", status="777"),
-                errors.TransportError("x", "t", http_status=404)):
+    for exc in (
+        errors.QuotaExceededError("list.json", "m", http_status=200),
+        errors.UnknownStatusError("x", "m", status="777"),
+        errors.TransportError("x", "t", http_status=404),
+    ):
         copy = pickle.loads(pickle.dumps(exc))
         assert type(copy) is type(exc) and str(copy) == str(exc)
         assert (copy.status, copy.retryable, copy.http_status) == (exc.status, exc.retryable, exc.http_status)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from dart_assets.sources.dart.major_events import ENDPOINT_NAMES, ENDPOINTS, FIELDS, endpoint_for_title, title_stem
-from simulators import major_events as simulated
 from dart_assets.sources.dart.schemas import event_amount, event_count, event_date
+from simulators import major_events as simulated
 
 TESTDATA = Path(__file__).parents[3] / "simulators/data/responses/material/testdata"
 
@@ -63,9 +63,28 @@ def test_amounts_counts_ratios_and_dates() -> None:
 def test_generated_items_are_deterministic_and_shaped_like_dart() -> None:
     from simulators.recorded import Filing
 
-    filing = Filing("00126380", "삼성전자", "005930", "Y", "주요사항보고서(유상증자결정)", "20250721000123", "삼성전자", "20250721", "", "B")
+    filing = Filing(
+        "00126380",
+        "삼성전자",
+        "005930",
+        "Y",
+        "주요사항보고서(유상증자결정)",
+        "20250721000123",
+        "삼성전자",
+        "20250721",
+        "",
+        "B",
+    )
     item = simulated.generated_item("piicDecsn", filing, seed=42)
-    assert item == simulated.generated_item("piicDecsn", filing, seed=42) != simulated.generated_item("piicDecsn", filing, seed=7)
+    assert (
+        item
+        == simulated.generated_item("piicDecsn", filing, seed=42)
+        != simulated.generated_item("piicDecsn", filing, seed=7)
+    )
     assert (item["rcept_no"], item["corp_code"], item["corp_name"]) == ("20250721000123", "00126380", "삼성전자")
-    assert item["ic_mthn"] in simulated.ALLOTMENT_METHODS and list(item) == list(simulated.recorded_items("piicDecsn")[0])
-    assert all(isinstance(v, str) for v in item.values()) and event_amount(item["fdpp_op"]) and event_date(item["ssl_bgd"])
+    assert item["ic_mthn"] in simulated.ALLOTMENT_METHODS and list(item) == list(
+        simulated.recorded_items("piicDecsn")[0]
+    )
+    assert (
+        all(isinstance(v, str) for v in item.values()) and event_amount(item["fdpp_op"]) and event_date(item["ssl_bgd"])
+    )

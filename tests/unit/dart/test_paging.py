@@ -21,7 +21,12 @@ def test_a_year_splits_into_calendar_quarters():
 
 
 @pytest.mark.parametrize(
-    ("bgn", "end"), [(date(2024, 1, 31), date(2025, 3, 3)), (date(2023, 11, 30), date(2024, 6, 1)), (date(2026, 2, 6), date(2026, 9, 9))]
+    ("bgn", "end"),
+    [
+        (date(2024, 1, 31), date(2025, 3, 3)),
+        (date(2023, 11, 30), date(2024, 6, 1)),
+        (date(2026, 2, 6), date(2026, 9, 9)),
+    ],
 )
 def test_windows_are_contiguous_and_within_dart_three_month_limit(bgn, end):
     windows = split_windows(bgn, end)

@@ -1,14 +1,16 @@
 import pytest
 
-from dart_assets.sources.http.ratelimit import MinIntervalLimiter
 from dart_assets.core.redaction import key_id, redact
+from dart_assets.sources.http.ratelimit import MinIntervalLimiter
 
 KEY = "abcdefghij" * 4
 
 
 def test_crtfc_key_values_are_redacted_wherever_they_appear():
-    text = (f"GET https://opendart.fss.or.kr/api/list.json?crtfc_key={KEY}&page_no=2 failed; "
-            f"retry 'http://h/api/corpCode.xml?CRTFC_KEY={KEY}' key={KEY}")
+    text = (
+        f"GET https://opendart.fss.or.kr/api/list.json?crtfc_key={KEY}&page_no=2 failed; "
+        f"retry 'http://h/api/corpCode.xml?CRTFC_KEY={KEY}' key={KEY}"
+    )
     cleaned = redact(text, [KEY])
     assert KEY not in cleaned
     assert "crtfc_key=***&page_no=2" in cleaned and "CRTFC_KEY=***'" in cleaned and "key=***" in cleaned

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-from dart_assets.sources.defs import defs
 from dart_assets.core.partitions import (
     CORP_CODES_KEY,
     DAILY_PARTITIONS,
@@ -12,6 +11,7 @@ from dart_assets.core.partitions import (
     MAJOR_EVENTS_KEY,
     WEEKLY_PARTITIONS,
 )
+from dart_assets.sources.defs import defs
 from dart_assets.sources.policies import DART_RETRY_POLICY
 
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from dart_assets.sources.ecos.client import EcosClient
-from dart_assets.sources.krx.client import KOSPI_INDEX, KrxClient
 from dart_assets.sources.http import errors
+from dart_assets.sources.krx.client import KOSPI_INDEX, KrxClient
 from dart_assets.sources.market.values import is_number_text, parse_decimal
 
 KEY = "KRXs3cr3tKEY-do-not-print"
@@ -33,7 +33,9 @@ def test_krx_posts_the_session_with_the_key_in_the_header_only():
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"OutBlock_1": [{"BAS_DD": "20240104", "IDX_NM": "코스피", "CLSPRC_IDX": "2587.02"}]})
+        return httpx.Response(
+            200, json={"OutBlock_1": [{"BAS_DD": "20240104", "IDX_NM": "코스피", "CLSPRC_IDX": "2587.02"}]}
+        )
 
     with krx(handler) as client:
         rows = client.daily(KOSPI_INDEX, date(2024, 1, 4))
@@ -95,7 +97,10 @@ def test_unknown_endpoint_is_refused_before_any_call():
 
 
 def _ecos_rows(n: int) -> list[dict[str, str]]:
-    return [{"STAT_CODE": "817Y002", "ITEM_CODE1": "010210000", "TIME": f"2024{i:04d}", "DATA_VALUE": "3.1"} for i in range(n)]
+    return [
+        {"STAT_CODE": "817Y002", "ITEM_CODE1": "010210000", "TIME": f"2024{i:04d}", "DATA_VALUE": "3.1"}
+        for i in range(n)
+    ]
 
 
 def test_ecos_pages_through_row_ranges_with_the_key_only_on_the_wire(caplog):
@@ -106,7 +111,9 @@ def test_ecos_pages_through_row_ranges_with_the_key_only_on_the_wire(caplog):
         seen.append(request)
         parts = request.url.path.split("/")
         first, last = int(parts[6]), int(parts[7])
-        return httpx.Response(200, json={"StatisticSearch": {"list_total_count": len(total), "row": total[first - 1 : last]}})
+        return httpx.Response(
+            200, json={"StatisticSearch": {"list_total_count": len(total), "row": total[first - 1 : last]}}
+        )
 
     caplog.set_level(logging.DEBUG)
     with ecos(handler) as client:
@@ -139,7 +146,9 @@ def test_ecos_result_codes_become_typed_errors(result, error):
 
 
 def test_ecos_no_data_is_an_empty_list_and_a_broken_body_is_malformed():
-    with ecos(lambda r: httpx.Response(200, json={"RESULT": {"CODE": "INFO-200", "MESSAGE": "해당하는 데이터가 없습니다."}})) as client:
+    with ecos(
+        lambda r: httpx.Response(200, json={"RESULT": {"CODE": "INFO-200", "MESSAGE": "해당하는 데이터가 없습니다."}})
+    ) as client:
         assert client.daily_rates("010200000", date(2024, 1, 6), date(2024, 1, 7)) == []
     with ecos(lambda r: httpx.Response(200, json={"StatisticSearch": {"row": []}}), max_attempts=1) as client:
         with pytest.raises(errors.MalformedResponseError):
@@ -153,7 +162,9 @@ def test_errors_survive_pickling_with_their_fields():
     assert (error.source, error.endpoint, error.http_status) == ("KRX", "idx/kospi_dd_trd", 401)
 
 
-@pytest.mark.parametrize(("text", "value"), [("2,587.02", Decimal("2587.02")), ("-", None), ("", None), ("-0.78", Decimal("-0.78"))])
+@pytest.mark.parametrize(
+    ("text", "value"), [("2,587.02", Decimal("2587.02")), ("-", None), ("", None), ("-0.78", Decimal("-0.78"))]
+)
 def test_values_are_exact_decimals(text, value):
     assert parse_decimal(text) == value and is_number_text(text)
 

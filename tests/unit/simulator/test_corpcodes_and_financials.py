@@ -63,7 +63,9 @@ def test_company_json_is_the_recorded_samsung_response_and_plausible_elsewhere()
 
 
 def test_recorded_statements_give_real_comma_grouped_key_accounts() -> None:
-    payload = financials.single_accounts({"corp_code": "00139719", "bsns_year": "2023", "reprt_code": "11014"}, SEED, None)
+    payload = financials.single_accounts(
+        {"corp_code": "00139719", "bsns_year": "2023", "reprt_code": "11014"}, SEED, None
+    )
     items = payload["list"]
     assert len(items) == 26  # 13 accounts, consolidated and separate, as Samsung's real answer
     current_assets = next(i for i in items if i["fs_div"] == "CFS" and i["account_nm"] == "유동자산")
@@ -78,7 +80,9 @@ def test_recorded_statements_give_real_comma_grouped_key_accounts() -> None:
 def test_generated_statements_join_to_the_listed_periodic_report() -> None:
     day = date(2025, 3, 31)
     annual = next(f for f in dataset.filings_for_date(day, SEED) if f.report_nm == "사업보고서 (2024.12)")
-    payload = financials.multi_accounts({"corp_code": f"{annual.corp_code},00139719", "bsns_year": "2024", "reprt_code": "11011"}, SEED, None)
+    payload = financials.multi_accounts(
+        {"corp_code": f"{annual.corp_code},00139719", "bsns_year": "2024", "reprt_code": "11011"}, SEED, None
+    )
     mine = [i for i in payload["list"] if i["corp_code"] == annual.corp_code]
     assert len(mine) == 26 and {i["rcept_no"] for i in mine} == {annual.rcept_no}
     assert all(list(i) == ANNUAL_FIELDS for i in mine)
@@ -104,7 +108,9 @@ def test_financial_request_limits_and_empty_results() -> None:
 
 
 def test_full_statements_are_the_recorded_rows_verbatim() -> None:
-    payload = financials.all_accounts({"corp_code": "00139719", "bsns_year": "2021", "reprt_code": "11011", "fs_div": "CFS"})
+    payload = financials.all_accounts(
+        {"corp_code": "00139719", "bsns_year": "2021", "reprt_code": "11011", "fs_div": "CFS"}
+    )
     rows = payload["list"]
     assert rows == recorded.financial_statement_rows("00139719", "2021", "11011")
     assert all("," not in r["thstrm_amount"] for r in rows)

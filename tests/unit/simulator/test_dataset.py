@@ -103,7 +103,12 @@ def test_the_website_list_of_2022_01_03_is_served_whole_on_that_day() -> None:
     assert len(web) == 502
     for row in web:
         filing = served[row["rcept_no"]]
-        assert (filing.corp_name, filing.report_nm, filing.flr_nm, filing.rm) == (row["corp_name"], row["report_nm"], row["flr_nm"], row["rm"])
+        assert (filing.corp_name, filing.report_nm, filing.flr_nm, filing.rm) == (
+            row["corp_name"],
+            row["report_nm"],
+            row["flr_nm"],
+            row["rm"],
+        )
         assert filing.corp_cls == recorded.WEB_LABEL_TO_CLS[row["corp_cls_label"]]
         assert re.fullmatch(r"\d{8}", filing.corp_code)
     samsung = next(f for f in filings if f.corp_name == "삼성전자")
@@ -113,7 +118,17 @@ def test_the_website_list_of_2022_01_03_is_served_whole_on_that_day() -> None:
 
 def test_recorded_company_history_is_served_on_its_days() -> None:
     annual = next(f for f in filings_for_date(date(2021, 3, 16), SEED) if f.rcept_no == "20210316001195")
-    assert annual[:9] == ("00139719", "와이지-원", "019210", "K", "사업보고서 (2020.12)", "20210316001195", "와이지-원", "20210316", "정연")
+    assert annual[:9] == (
+        "00139719",
+        "와이지-원",
+        "019210",
+        "K",
+        "사업보고서 (2020.12)",
+        "20210316001195",
+        "와이지-원",
+        "20210316",
+        "정연",
+    )
     march = [f for d in range(1, 32) for f in filings_for_date(date(2021, 3, d), SEED) if f.corp_code == "00139719"]
     assert [f.rcept_no for f in march if f.report_nm == "사업보고서 (2020.12)"] == ["20210316001195"]  # no twin
 
@@ -125,7 +140,12 @@ def test_reports_behind_recorded_statements_are_listed_under_their_rcept_no() ->
 
 
 def test_periodic_reports_arrive_in_season_and_can_be_found_for_financials() -> None:
-    march = [f for d in range(1, 32) for f in filings_for_date(date(2025, 3, d), SEED) if f.report_nm == "사업보고서 (2024.12)"]
+    march = [
+        f
+        for d in range(1, 32)
+        for f in filings_for_date(date(2025, 3, d), SEED)
+        if f.report_nm == "사업보고서 (2024.12)"
+    ]
     assert len(march) > 3_000  # one per listed company
     assert all(f.pblntf_ty == "A" and f.pblntf_detail_ty == "A001" for f in march)
     assert len({f.corp_code for f in march}) == len(march)
@@ -141,7 +161,9 @@ def test_periodic_reports_arrive_in_season_and_can_be_found_for_financials() -> 
 def test_one_company_s_filings_are_found_without_generating_the_day(day: date, volume: int | None) -> None:
     full = filings_for_date(day, SEED, volume)
     for corp_code in {f.corp_code for f in full[::5]} | {"00126380", "00139719"}:
-        assert dataset.company_filings_for_date(day, SEED, volume, corp_code) == [f for f in full if f.corp_code == corp_code]
+        assert dataset.company_filings_for_date(day, SEED, volume, corp_code) == [
+            f for f in full if f.corp_code == corp_code
+        ]
 
 
 def test_injected_filings_sort_above_the_day_and_match_the_query() -> None:
@@ -181,5 +203,15 @@ def test_a_backfill_year_at_2000_filings_a_day_is_fast() -> None:
 
 
 def test_filing_tuples_expose_the_nine_list_fields_in_api_order() -> None:
-    assert dataset.LIST_FIELDS == ("corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "rcept_no", "flr_nm", "rcept_dt", "rm")
+    assert dataset.LIST_FIELDS == (
+        "corp_code",
+        "corp_name",
+        "stock_code",
+        "corp_cls",
+        "report_nm",
+        "rcept_no",
+        "flr_nm",
+        "rcept_dt",
+        "rm",
+    )
     assert Filing._fields[9:] == ("pblntf_ty", "pblntf_detail_ty")

@@ -23,7 +23,11 @@ def _status(params: dict[str, str]) -> str:
 
 @pytest.mark.parametrize(
     ("start", "months", "expected"),
-    [(date(2026, 2, 6), 3, date(2026, 5, 6)), (date(2026, 1, 31), 1, date(2026, 2, 28)), (date(2025, 11, 30), 3, date(2026, 2, 28))],
+    [
+        (date(2026, 2, 6), 3, date(2026, 5, 6)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2025, 11, 30), 3, date(2026, 2, 28)),
+    ],
 )
 def test_calendar_months_are_added_with_month_end_clamping(start: date, months: int, expected: date) -> None:
     assert add_months(start, months) == expected
@@ -98,10 +102,24 @@ def test_page_payload_has_numeric_paging_fields_and_013_when_empty() -> None:
     rows = [_filing(f"2026060200000{i}", "가") for i in range(5)]
     payload = page_payload(rows, 2, 2)
     assert {k: payload[k] for k in ("status", "page_no", "page_count", "total_count", "total_page")} == {
-        "status": "000", "page_no": 2, "page_count": 2, "total_count": 5, "total_page": 3
+        "status": "000",
+        "page_no": 2,
+        "page_count": 2,
+        "total_count": 5,
+        "total_page": 3,
     }
     assert [item["rcept_no"] for item in payload["list"]] == ["20260602000002", "20260602000003"]  # type: ignore[index]
-    assert list(payload["list"][0]) == ["corp_code", "corp_name", "stock_code", "corp_cls", "report_nm", "rcept_no", "flr_nm", "rcept_dt", "rm"]  # type: ignore[index]
+    assert list(payload["list"][0]) == [
+        "corp_code",
+        "corp_name",
+        "stock_code",
+        "corp_cls",
+        "report_nm",
+        "rcept_no",
+        "flr_nm",
+        "rcept_dt",
+        "rm",
+    ]  # type: ignore[index]
     with pytest.raises(ApiError) as raised:
         page_payload([], 1, 10)
     assert (raised.value.status, raised.value.message) == ("013", "조회된 데이타가 없습니다.")

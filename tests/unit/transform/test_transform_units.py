@@ -12,19 +12,22 @@ import dagster as dg
 import pytest
 
 from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
-from tests.support import samples
 from dart_assets.transform.docs import docs_commands
 from dart_assets.transform.freshness import CHECK_NAME, freshness_results
 from dart_assets.transform.profile import DBT_PROJECT_DIR, apply_dbt_env, dbt_env
 from dart_assets.transform.project import build_args, window_vars
 from dart_assets.transform.translator import TRANSLATOR
+from tests.support import samples
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def test_window_vars_are_the_partition_dates() -> None:
     start = datetime(2026, 3, 19, tzinfo=SEOUL)
-    assert window_vars(start, datetime(2026, 3, 20, tzinfo=SEOUL)) == {"min_date": "2026-03-19", "max_date": "2026-03-20"}
+    assert window_vars(start, datetime(2026, 3, 20, tzinfo=SEOUL)) == {
+        "min_date": "2026-03-19",
+        "max_date": "2026-03-20",
+    }
     # a single-run backfill hands over the whole range
     assert window_vars(date(2026, 3, 1), date(2026, 4, 1))["max_date"] == "2026-04-01"
     with pytest.raises(ValueError, match="empty partition window"):
@@ -71,15 +74,31 @@ def test_translator_keys_sources_onto_the_ingestion_assets() -> None:
     mart = {"resource_type": "model", "schema": "dart_marts", "name": "fear_greed_index"}
     assert TRANSLATOR.get_asset_key(mart) == dg.AssetKey(["dart_marts", "fear_greed_index"])
     assert TRANSLATOR.get_group_name(mart) == "dbt_marts"
-    assert TRANSLATOR.get_group_name({"resource_type": "seed", "schema": "dart_staging", "name": "kospi"}) == "dbt_seeds"
+    assert (
+        TRANSLATOR.get_group_name({"resource_type": "seed", "schema": "dart_staging", "name": "kospi"}) == "dbt_seeds"
+    )
 
 
 def test_freshness_results_map_dbt_status_to_severity() -> None:
     sources_json = {
         "results": [
-            {"unique_id": "source.dart_fg.dart_raw.disclosures", "status": "pass", "max_loaded_at": "2026-03-20T09:30:00+00:00", "max_loaded_at_time_ago_in_s": 3600},
-            {"unique_id": "source.dart_fg.dart_raw.corp_codes", "status": "warn", "max_loaded_at": "2026-03-10T00:00:00+00:00", "max_loaded_at_time_ago_in_s": 9 * 86400},
-            {"unique_id": "source.dart_fg.dart_raw.financial_accounts", "status": "runtime error", "message": "no rows"},
+            {
+                "unique_id": "source.dart_fg.dart_raw.disclosures",
+                "status": "pass",
+                "max_loaded_at": "2026-03-20T09:30:00+00:00",
+                "max_loaded_at_time_ago_in_s": 3600,
+            },
+            {
+                "unique_id": "source.dart_fg.dart_raw.corp_codes",
+                "status": "warn",
+                "max_loaded_at": "2026-03-10T00:00:00+00:00",
+                "max_loaded_at_time_ago_in_s": 9 * 86400,
+            },
+            {
+                "unique_id": "source.dart_fg.dart_raw.financial_accounts",
+                "status": "runtime error",
+                "message": "no rows",
+            },
             {"unique_id": "source.dart_fg.dart_ops.partition_loads", "status": "pass"},
         ]
     }

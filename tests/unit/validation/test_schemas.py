@@ -5,7 +5,6 @@ from datetime import date
 
 import pandas as pd
 
-from dart_assets.validation.quarantine import failure_reasons, split_valid
 from dart_assets.sources.dart.schemas import (
     CorpCodeFrame,
     FinancialAccountFrame,
@@ -15,6 +14,7 @@ from dart_assets.sources.dart.schemas import (
     financial_accounts_frame,
     model_schema,
 )
+from dart_assets.validation.quarantine import failure_reasons, split_valid
 
 DAY = date(2025, 7, 21)
 SCHEMA = disclosure_schema(DAY, DAY)
@@ -44,7 +44,9 @@ def test_real_quirks_are_valid_and_kept_verbatim() -> None:
     rows = [
         filing(),
         # rcept_no dated the Friday before rcept_dt (대량보유 filed after hours): valid
-        filing(rcept_no="20250718000602", report_nm="주식등의대량보유상황보고서(일반)", corp_cls="E", stock_code="", rm=""),
+        filing(
+            rcept_no="20250718000602", report_nm="주식등의대량보유상황보고서(일반)", corp_cls="E", stock_code="", rm=""
+        ),
         # a third party files: flr_nm differs from corp_name
         filing(rcept_no="20250721000777", flr_nm="국민연금공단", rm="유정"),
     ]
@@ -114,10 +116,20 @@ def test_a_non_string_rcept_dt_quarantines_its_row_only() -> None:
 
 def test_corp_codes_blank_stock_code_is_null() -> None:
     rows = [
-        {"corp_code": "00126380", "corp_name": "삼성전자", "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD",
-         "stock_code": "005930", "modify_date": "20250102"},
-        {"corp_code": "01229727", "corp_name": "현대엔지니어링", "corp_eng_name": None, "stock_code": " ",
-         "modify_date": "20240617"},
+        {
+            "corp_code": "00126380",
+            "corp_name": "삼성전자",
+            "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD",
+            "stock_code": "005930",
+            "modify_date": "20250102",
+        },
+        {
+            "corp_code": "01229727",
+            "corp_name": "현대엔지니어링",
+            "corp_eng_name": None,
+            "stock_code": " ",
+            "modify_date": "20240617",
+        },
         {"corp_code": "1229727", "corp_name": "", "corp_eng_name": None, "stock_code": None, "modify_date": "2024"},
     ]
     frame = corp_codes_frame(rows)
@@ -130,12 +142,27 @@ def test_corp_codes_blank_stock_code_is_null() -> None:
 
 def account(**overrides: str) -> dict[str, str]:
     row = {
-        "rcept_no": "20240312000736", "bsns_year": "2023", "corp_code": "00126380", "stock_code": "005930",
-        "reprt_code": "11011", "account_nm": "자산총계", "fs_div": "CFS", "fs_nm": "연결재무제표", "sj_div": "BS",
-        "sj_nm": "재무상태표", "thstrm_nm": "제 55 기", "thstrm_dt": "2023.12.31 현재",
-        "thstrm_amount": "455,905,980,000,000", "frmtrm_nm": "제 54 기", "frmtrm_dt": "2022.12.31 현재",
-        "frmtrm_amount": "448,424,507,000,000", "bfefrmtrm_nm": "제 53 기", "bfefrmtrm_dt": "2021.12.31 현재",
-        "bfefrmtrm_amount": "426,621,158,000,000", "ord": "1", "currency": "KRW",
+        "rcept_no": "20240312000736",
+        "bsns_year": "2023",
+        "corp_code": "00126380",
+        "stock_code": "005930",
+        "reprt_code": "11011",
+        "account_nm": "자산총계",
+        "fs_div": "CFS",
+        "fs_nm": "연결재무제표",
+        "sj_div": "BS",
+        "sj_nm": "재무상태표",
+        "thstrm_nm": "제 55 기",
+        "thstrm_dt": "2023.12.31 현재",
+        "thstrm_amount": "455,905,980,000,000",
+        "frmtrm_nm": "제 54 기",
+        "frmtrm_dt": "2022.12.31 현재",
+        "frmtrm_amount": "448,424,507,000,000",
+        "bfefrmtrm_nm": "제 53 기",
+        "bfefrmtrm_dt": "2021.12.31 현재",
+        "bfefrmtrm_amount": "426,621,158,000,000",
+        "ord": "1",
+        "currency": "KRW",
     }
     row.update(overrides)
     return row

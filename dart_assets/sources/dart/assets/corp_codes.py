@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.client import DartClient
-from dart_assets.sources.http.quota import seoul_today
 from dart_assets.core.partitions import CORP_CODES_KEY
+from dart_assets.sources.dart.client import DartClient
+from dart_assets.sources.dart.schemas import CorpCodeFrame, corp_codes_frame, model_schema
+from dart_assets.sources.http.quota import seoul_today
+from dart_assets.sources.loaders import PartitionStats, load_corp_codes
 from dart_assets.sources.runs import PartitionLoad, calls_since, commit_partition, dart_asset
 from dart_assets.validation.quarantine import split_valid
-from dart_assets.sources.dart.schemas import CorpCodeFrame, corp_codes_frame, model_schema
-from dart_assets.sources.loaders import PartitionStats, load_corp_codes
 
 #: dart_ops rows of an unpartitioned asset need a partition key; this one says "the whole table".
 ALL = "all"

@@ -18,8 +18,10 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.client import DartClient
 from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY
+from dart_assets.sources.dart.client import DartClient
+from dart_assets.sources.dart.schemas import disclosure_schema, disclosures_frame
+from dart_assets.sources.loaders import PartitionStats, load_disclosures
 from dart_assets.sources.runs import (
     PartitionLoad,
     calls_since,
@@ -29,8 +31,6 @@ from dart_assets.sources.runs import (
     split_total,
 )
 from dart_assets.validation.quarantine import split_valid
-from dart_assets.sources.dart.schemas import disclosure_schema, disclosures_frame
-from dart_assets.sources.loaders import PartitionStats, load_disclosures
 
 MAX_WINDOW_DAYS = 31
 

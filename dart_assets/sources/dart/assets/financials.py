@@ -15,16 +15,16 @@ from datetime import date
 import dagster as dg
 import sqlalchemy as sa
 
-from dart_assets.sources.dart.client import DartClient
 from dart_assets.core.partitions import (
     DISCLOSURES_KEY,
     FINANCIAL_ACCOUNTS_KEY,
     WEEKLY_PARTITIONS,
 )
-from dart_assets.sources.runs import PartitionLoad, calls_since, commit_partition, dart_asset
-from dart_assets.validation.quarantine import split_valid
+from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.dart.schemas import ACCOUNT_KEY, FinancialAccountFrame, financial_accounts_frame, model_schema
 from dart_assets.sources.loaders import PartitionStats, load_financial_accounts
+from dart_assets.sources.runs import PartitionLoad, calls_since, commit_partition, dart_asset
+from dart_assets.validation.quarantine import split_valid
 
 FIRST_BSNS_YEAR = 2015  # DS003 has no data before
 

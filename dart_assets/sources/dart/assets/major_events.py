@@ -35,13 +35,13 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
+from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY
 from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.dart.major_events import endpoint_for_title
-from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY
-from dart_assets.sources.runs import PartitionLoad, calls_since, commit_partition, dart_asset
-from dart_assets.validation.quarantine import Quarantined, split_valid
 from dart_assets.sources.dart.schemas import major_event_schema, major_events_frame
 from dart_assets.sources.loaders import MAJOR_EVENT_COLUMNS, PartitionStats, load_major_events
+from dart_assets.sources.runs import PartitionLoad, calls_since, commit_partition, dart_asset
+from dart_assets.validation.quarantine import Quarantined, split_valid
 
 FIRST_DS005_DAY = date(2015, 1, 1)  # DS005 has no data before
 

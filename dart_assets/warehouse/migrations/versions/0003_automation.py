@@ -17,10 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(
-        "ALTER TABLE dart_ops.alert_incidents "
-        "ADD COLUMN undelivered jsonb NOT NULL DEFAULT '[]'::jsonb"
-    )
+    op.execute("ALTER TABLE dart_ops.alert_incidents ADD COLUMN undelivered jsonb NOT NULL DEFAULT '[]'::jsonb")
 
 
 def downgrade() -> None:
