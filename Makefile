@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Exports DATABASE_URL, starting the embedded PostgreSQL when it is unset.
 WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/dart-fg db url)}" &&
 
-.PHONY: install prepare browser demo test dev docs bench clean
+.PHONY: install prepare browser lint demo test dev docs bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,7 +43,14 @@ browser:
 	( $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk ) >/dev/null \
 		|| { echo "make browser: apt-get install chromium fonts-noto-cjk failed; the dashboard browser test will skip"; [ -z "$$CI" ] || exit 1; }
 
-test: prepare browser
+# Lint, format, types and the import contracts (pyproject.toml): run before the tests.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+test: prepare browser lint
 	$(PY) -m pytest
 
 dev: prepare $(DAGSTER_HOME)/dagster.yaml

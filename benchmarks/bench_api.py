@@ -103,7 +103,9 @@ def main() -> None:
         day = date(2026, 8, 14)
         endpoints = {
             "disclosures (1 day, 100 rows)": f"/api/dart/disclosures?from={day}&to={day}",
-            "disclosures (corp, 1 year)": f"/api/dart/disclosures?from={day - timedelta(days=365)}&to={day}&corp_code=00000042",
+            "disclosures (corp, 1 year)": (
+                f"/api/dart/disclosures?from={day - timedelta(days=365)}&to={day}&corp_code=00000042"
+            ),
             "impact-scores (1 day, 500 rows)": f"/api/dart/impact-scores?from={day}&to={day}&limit=500",
             "sentiment (30 days)": f"/api/dart/sentiment?from={day - timedelta(days=30)}&to={day}",
             "fear-greed (1 year)": f"/api/dart/fear-greed?from={day - timedelta(days=365)}&to={day}",

@@ -135,7 +135,8 @@ def section(r: dict) -> str:
         [
             "## Backfill",
             "",
-            f"`python -m benchmarks.bench_backfill --days {r['sessions']}`: `dart_raw/disclosures` for {r['sessions']} XKRX "
+            f"`python -m benchmarks.bench_backfill --days {r['sessions']}`: `dart_raw/disclosures` "
+            f"for {r['sessions']} XKRX "
             f"business days ({r['first']}..{r['last']}, {r['partitions']} daily partitions with weekends and holidays) "
             f"as one Dagster run (single-run backfill policy), from the bundled simulator at ~{r['volume']:,} filings "
             f"per business day over HTTP on 127.0.0.1, into a fresh embedded PostgreSQL 16. {measured_on()}",
@@ -157,12 +158,14 @@ def section(r: dict) -> str:
                 ],
             ),
             "",
-            f"- Client rate ceiling {r['rps']:g} requests/s ({r['rps'] * 60:.0f}/min, under the ~1,000/min at which DART "
-            f"blocks an IP): the calls alone take {r['calls'] / r['rps']:.0f} s of the wall time, the rest is validation "
+            f"- Client rate ceiling {r['rps']:g} requests/s ({r['rps'] * 60:.0f}/min, "
+            "under the ~1,000/min at which DART "
+            f"blocks an IP): the calls alone take {r['calls'] / r['rps']:.0f} s of the wall time, "
+            "the rest is validation "
             f"and loading. At the default ceiling of 5/s (DART_FG_REQUESTS_PER_SECOND) they would take "
             f"{r['calls'] / 5 / 60:.0f} min.",
-            "- Windows of one calendar month (≤ 31 day partitions) are fetched, validated once, then each day is archived "
-            "(JSONL.gz) and committed in its own transaction.",
+            "- Windows of one calendar month (≤ 31 day partitions) are fetched, validated once, "
+            "then each day is archived (JSONL.gz) and committed in its own transaction.",
             "",
         ]
     )

@@ -121,9 +121,10 @@ def section(r: dict) -> str:
         [
             "## DART calls per day",
             "",
-            f"`python -m benchmarks.bench_daily_calls --days {len(r['days'])}`: `dart_raw/disclosures` (list.json read per "
-            f"category A-J, reconciled against DART's total) then `dart_raw/major_events` (DS005, one call per company and "
-            f"endpoint) for {len(r['days'])} XKRX business days at {r['volume']:,} filings a day, one Dagster run per day, from the "
+            f"`python -m benchmarks.bench_daily_calls --days {len(r['days'])}`: `dart_raw/disclosures` "
+            "(list.json read per category A-J, reconciled against DART's total) then `dart_raw/major_events` "
+            f"(DS005, one call per company and endpoint) for {len(r['days'])} XKRX business days "
+            f"at {r['volume']:,} filings a day, one Dagster run per day, from the "
             f"bundled simulator over HTTP into a fresh embedded PostgreSQL 16. Calls from dart_ops.partition_loads. "
             f"{measured_on()}",
             "",
@@ -141,10 +142,12 @@ def section(r: dict) -> str:
                 rows,
             ),  # fmt: skip
             "",
-            f"- Outcome: {'success' if r['success'] else 'FAILED'} in {r['wall_s']:.0f} s; {min(totals)}-{max(totals)} calls "
+            f"- Outcome: {'success' if r['success'] else 'FAILED'} in {r['wall_s']:.0f} s; "
+            f"{min(totals)}-{max(totals)} calls "
             f"a day (goal < {GOAL}); the simulator saw {seen} requests, the partitions recorded {sum(totals)}.",
             f"- Categories cost {min(extra)}-{max(extra)} calls a day more than plain paging (each category's last "
-            "page is partial, plus one call for DART's unfiltered total); DS005 costs one call per (company, endpoint) with a 주요사항보고서 filing that day "
+            "page is partial, plus one call for DART's unfiltered total); "
+            "DS005 costs one call per (company, endpoint) with a 주요사항보고서 filing that day "
             "(about 10% of the simulated titles), never one per filing or per listed company.",
             f"- DS005 calls by endpoint: {top}.",
             "",

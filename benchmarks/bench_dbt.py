@@ -111,12 +111,14 @@ def section(r: dict) -> str:
                 ("step", "wall s", "dbt node s (2 threads)", "of which seeds", "nodes (models, seeds, tests)"), rows
             ),
             "",
-            f"- **One partition end to end: {partition:.1f} s** (daily models + the unpartitioned models downstream, the "
+            f"- **One partition end to end: {partition:.1f} s** "
+            "(daily models + the unpartitioned models downstream, the "
             "two dbt invocations of the `dart_daily` job after ingestion; goal: well under a minute). "
             f"Scored {r['scored']:,} filings; sentiment {r['sentiment'].sentiment_score} over "
             f"{r['sentiment'].n_disclosures:,} filings.",
-            f"- Wall minus node time is dbt's fixed cost per invocation (start-up, parse, connections): ~3 s idle, more "
-            f"on this shared machine. The initial full `dbt build` (seeds, all models, data and unit tests) took {r['full_s']:.1f} s.",
+            "- Wall minus node time is dbt's fixed cost per invocation (start-up, parse, connections): ~3 s idle, more "
+            "on this shared machine. The initial full `dbt build` (seeds, all models, data and unit tests) "
+            f"took {r['full_s']:.1f} s.",
             "- The market models (tables over market_raw, rebuilt whole: 52-week windows over every issue) are most of "
             "the unpartitioned step; dart_daily rebuilds them so that a day runs end to end on a fresh warehouse too.",
             "- Dagster's multiprocess executor adds a process start and code-location load per step (~3 s each, "

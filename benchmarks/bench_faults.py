@@ -209,9 +209,9 @@ def _run_label(r: Run) -> str:
 
 def short_timeout_dart(timeout_s: float):
     """The product's DartResource with a shorter client timeout (30 s by default, not configurable)."""
+    from dart_assets.sources.dart.breaker import CircuitBreaker
     from dart_assets.sources.dart.client import DartClient
-    from dart_assets.sources.http.breaker import CircuitBreaker
-    from dart_assets.sources.resources import DartResource
+    from dart_assets.sources.dart.resource import DartResource
 
     class ShortTimeoutDart(DartResource):
         @contextmanager
@@ -318,7 +318,7 @@ def two_at_once(sim, engine) -> Outcome:
     labels = ["ok" if code == 0 else f"exit {code}" for code in codes]
     note = f"runs overlapped {overlap:.1f} s"
     if any(codes):
-        tail = next(e for e, code in zip(errors, codes) if code)
+        tail = next(e for e, code in zip(errors, codes, strict=True) if code)
         lines = [ln for ln in tail.splitlines() if "Error" in ln or "error" in ln]
         note += "; " + (lines[-1] if lines else tail[-200:]).strip()[:200]
     return Outcome(labels, note)
@@ -395,7 +395,8 @@ def measure(engine: sa.Engine, expected: set[str]) -> dict:
         distinct = conn.execute(sa.text("SELECT count(DISTINCT rcept_no) FROM dart_raw.disclosures")).scalar_one()
         quarantined, quarantine_dupes = conn.execute(
             sa.text(
-                "SELECT coalesce(sum(n), 0), coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM dart_ops.quarantine "
+                "SELECT coalesce(sum(n), 0), coalesce(sum(n - 1), 0) "
+                "FROM (SELECT count(*) AS n FROM dart_ops.quarantine "
                 "GROUP BY asset_key, partition_key, record_key) q"
             )
         ).one()
@@ -406,7 +407,8 @@ def measure(engine: sa.Engine, expected: set[str]) -> dict:
         ).one()
         alerts = conn.execute(
             sa.text(
-                "SELECT kind, status, count(*), count(delivered_at) FROM dart_ops.alert_outbox GROUP BY kind, status ORDER BY kind, status"
+                "SELECT kind, status, count(*), count(delivered_at) FROM dart_ops.alert_outbox "
+                "GROUP BY kind, status ORDER BY kind, status"
             )
         ).all()
         letters = conn.execute(sa.text("SELECT status, count(*) FROM dart_ops.dead_letters GROUP BY status")).all()
@@ -614,7 +616,8 @@ def flood_rows(r: dict) -> list[list[str]]:
         vs = ", ".join(f"{k}: {v}" for k, v in sorted(r["valid_status"][phase].items(), key=lambda kv: str(kv[0])))
         out.append([f"from {r['address']}{same}", phase, _pcts(r["valid"][phase]), vs or "-", "", ""])
     out[1][4] = (
-        f"{r['flood']:,} in {r['flood_s']:.1f} s ({r['flood'] / r['flood_s']:.0f}/s, {r['flood_clients']} clients): {codes}"
+        f"{r['flood']:,} in {r['flood_s']:.1f} s "
+        f"({r['flood'] / r['flood_s']:.0f}/s, {r['flood_clients']} clients): {codes}"
     )
     out[1][5] = (
         f"{refused:,} of {r['flood']:,} (429 {r['flood_status'].get(429, 0):,}, 401 {r['flood_status'].get(401, 0):,})"

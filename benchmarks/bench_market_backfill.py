@@ -10,7 +10,8 @@ at ECOS: the quota decides whether the history is one launch, the rate ceiling o
 takes. The benchmark runs the ceiling at `--rps` (the simulator is local) and reports what the
 calls alone take at the default 5 requests/s.
 
-Run: `.venv/bin/python -m benchmarks.bench_market_backfill [--first 2020-01-02] [--last YYYY-MM-DD] [--rps 100] [--no-write]`.
+Run: `.venv/bin/python -m benchmarks.bench_market_backfill [--first 2020-01-02] [--last YYYY-MM-DD]
+[--rps 100] [--no-write]`.
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ def run(first: str, last: str, rps: float) -> dict:
             )
             rows = conn.execute(
                 sa.text(
-                    "SELECT (SELECT count(*) FROM market_raw.stock_trades), (SELECT count(*) FROM market_raw.option_trades),"
-                    " (SELECT count(*) FROM market_raw.bond_yields), (SELECT count(DISTINCT date) FROM market_raw.kospi_index)"
+                    "SELECT (SELECT count(*) FROM market_raw.stock_trades),"
+                    " (SELECT count(*) FROM market_raw.option_trades),"
+                    " (SELECT count(*) FROM market_raw.bond_yields),"
+                    " (SELECT count(DISTINCT date) FROM market_raw.kospi_index)"
                 )
             ).one()
             quarantined = conn.execute(sa.text("SELECT count(*) FROM dart_ops.quarantine")).scalar_one()
@@ -102,8 +105,10 @@ def section(r: dict) -> str:
         [
             "## Market backfill",
             "",
-            f"`python -m benchmarks.bench_market_backfill --rps {r['rps']:g}`: the six `market_raw/*` assets for every XKRX "
-            f"session {r['first']}..{r['last']} ({r['sessions']:,} sessions) as one Dagster run, from the bundled simulator's "
+            f"`python -m benchmarks.bench_market_backfill --rps {r['rps']:g}`: "
+            "the six `market_raw/*` assets for every XKRX "
+            f"session {r['first']}..{r['last']} ({r['sessions']:,} sessions) as one Dagster run, "
+            "from the bundled simulator's "
             f"KRX and ECOS over HTTP on 127.0.0.1, into a fresh embedded PostgreSQL 16. {measured_on()}",
             "",
             *table(
@@ -120,7 +125,8 @@ def section(r: dict) -> str:
                     (
                         "rows",
                         f"{r['stock_rows']:,} issue-sessions, {r['option_rows']:,} option series-sessions, "
-                        f"{r['yield_rows']:,} ECOS rates; KOSPI on {r['kospi_sessions']:,} sessions; quarantined {r['quarantined']}",
+                        f"{r['yield_rows']:,} ECOS rates; KOSPI on {r['kospi_sessions']:,} sessions; "
+                        f"quarantined {r['quarantined']}",
                     ),
                     ("peak memory (RSS of the run's process)", f"{r['peak_rss_mib']:.0f} MiB"),
                 ],

@@ -94,7 +94,8 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
         "",
         f"- **Classified: {classified:,} of {total:,} = {share:.2%}** (goal >= 97%); routine {routine:,} "
         f"({routine / total:.1%}), scored events {total - routine - (total - classified):,}.",
-        f"- Polarity after modifiers: positive {polarity.get('positive', 0):,}, negative {polarity.get('negative', 0):,}, "
+        f"- Polarity after modifiers: positive {polarity.get('positive', 0):,}, "
+        f"negative {polarity.get('negative', 0):,}, "
         f"neutral {polarity.get('neutral', 0):,}.",
         "- In-sample: the taxonomy was reviewed against these same titles, so new vocabulary will show up as "
         "`other` (counted per day in daily_disclosure_sentiment.n_unclassified and coverage). "
@@ -171,7 +172,8 @@ def out_of_sample(engine: sa.Engine, cut: date = CUT) -> str:
         "",
         f"- **Specific event type from the patterns seen before the cut: {seen:,} of {total:,} = {seen / total:.2%}**; "
         f"with every pattern (in-sample for these titles): {full / total:.2%}.",
-        f"- **Specific type or DART category (pblntf_ty): {typed:,} of {total:,} = {typed / total:.2%}** (goal >= 99%); "
+        f"- **Specific type or DART category (pblntf_ty): {typed:,} of {total:,} = {typed / total:.2%}** "
+        "(goal >= 99%); "
         "the category stands in for "
         + (", ".join(f"{k} {n}" for k, n in sorted(by_category.items())) or "none")
         + " filings.",

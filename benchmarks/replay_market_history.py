@@ -358,23 +358,28 @@ def section(r: dict) -> str:
         "",
         f"`python -m benchmarks.replay_market_history`: market_raw filled from the market simulator's history for "
         f"{r['start']}..{r['end']} ({counts['sessions']:,} sessions; {counts['stock_trades']:,} stock rows, "
-        f"{counts['option_trades']:,} option rows, {counts['bond_yields']:,} ECOS rows) by COPY in {counts['load_s']:.0f} s, "
+        f"{counts['option_trades']:,} option rows, {counts['bond_yields']:,} ECOS rows) "
+        f"by COPY in {counts['load_s']:.0f} s, "
         f"no disclosures, one full `dbt build` in {r['build_s']:.1f} s wall ({r['nodes']} nodes; "
         f"int_market__strength {r['node_s'].get('int_market__strength', math.nan):.1f} s over "
-        f"{counts['stock_trades']:,} issue-sessions, int_market__breadth {r['node_s'].get('int_market__breadth', math.nan):.1f} s); "
+        f"{counts['stock_trades']:,} issue-sessions, "
+        f"int_market__breadth {r['node_s'].get('int_market__breadth', math.nan):.1f} s); "
         f"`dart_marts.fear_greed_index` compared with the seed path's `benchmarks/data/seed_path_index.csv.gz` "
         f"on {r['compare_from']}..{r['compare_to']}. {measured_on()}",
         "",
-        f"- **one day of index with market data**: {r['one_day']['day']} loaded on top of that history, the dbt part of "
+        f"- **one day of index with market data**: {r['one_day']['day']} loaded on top of that history, "
+        "the dbt part of "
         f"the morning `market_daily` run (every model not tagged daily: the market components through "
         f"fear_greed_index) took {r['one_day']['morning_s']:.1f} s and the evening `dart_daily` part (the daily models "
         f"for that day's window) {r['one_day']['evening_s']:.1f} s; fear_greed_index for {r['one_day']['day']}: "
         + (f"{float(r['one_day']['value']):.1f}" if r["one_day"]["value"] is not None else "no row")
         + ". The market models are tables rebuilt whole each morning (windows of 126 and 250 sessions over "
         "every issue): a full rebuild costs about what one day does, and stays idempotent.",
-        f"- **max |diff| {diffs[0][0] if diffs else 0:.2f} points; {over} of {len(diffs)} days over {c['threshold']} points**"
+        f"- **max |diff| {diffs[0][0] if diffs else 0:.2f} points; "
+        f"{over} of {len(diffs)} days over {c['threshold']} points**"
         + (f"; {len(c['missing'])} seed-path days without a replayed value" if c["missing"] else ""),
-        f"- like for like: on the {r['clean'][0]} days whose 126-session windows hold the same raw inputs on both paths "
+        f"- like for like: on the {r['clean'][0]} days whose 126-session windows "
+        "hold the same raw inputs on both paths "
         f"for every component, max |diff| {r['clean'][1]:.2f} points; {r['clean'][0] - len(r['clean'][2])} identical "
         f"(within 0.01), differing: {', '.join(r['clean'][2]) or 'none'} (junk bond counts as the same input within "
         "ECOS's 3 decimals, so its ties can still flip a rank).",
@@ -393,7 +398,8 @@ def section(r: dict) -> str:
         "",
         *table(("component", "max |score diff|", "days > 1 point", "days scored on one side only"), components),
         "",
-        "Where the raw inputs differ (raw component values; breadth by its daily step, junk bond beyond ECOS's 3 decimals):",
+        "Where the raw inputs differ "
+        "(raw component values; breadth by its daily step, junk bond beyond ECOS's 3 decimals):",
         "",
         *table(("component", "days", "sessions (runs of consecutive sessions)"), raw),
     ]

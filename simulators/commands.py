@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         dest="valid_keys",
         metavar="KEY",
-        help="accept only this test key (repeatable; never a real DART key: command lines are visible to other users); default: any 40-character key",
+        help="accept only this test key (repeatable; never a real DART key: command lines are visible to "
+        "other users); default: any 40-character key",
     )
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="added to every response")
     parser.add_argument("--error-rate", type=float, default=0.0, metavar="F", help="fraction answered HTTP 500/502/503")

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 from simulators import recorded
+from simulators.clock import xkrx
 from simulators.recorded import Company, Filing, stable_fraction
 
 EXCHANGE_PADDING = " " * 14  # KIND titles carry exactly 14 trailing spaces (opendart-api.md §6.1)
@@ -121,9 +122,7 @@ def _filing(row: Filing) -> Filing:
 
 @lru_cache(maxsize=1)
 def _xkrx() -> tuple[date, date, frozenset[date]]:
-    import exchange_calendars
-
-    calendar = exchange_calendars.get_calendar("XKRX")
+    calendar = xkrx()
     sessions = frozenset(ts.date() for ts in calendar.sessions)
     return calendar.first_session.date(), calendar.last_session.date(), sessions
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
-from dart_assets.sources.http.quota import seoul_today
 from simulators import dataset, recorded
+from simulators.clock import seoul_today
 from simulators.corpcodes import english_name, romanize
 from simulators.protocol import ApiError, ok
 from simulators.recorded import Company, stable_fraction

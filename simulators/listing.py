@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dart_assets.sources.dart.paging import add_months
+from dateutil.relativedelta import relativedelta
+
 from simulators.dataset import LIST_FIELDS, Filing
 from simulators.protocol import ApiError, ok
 
@@ -86,7 +87,7 @@ def parse_query(params: Mapping[str, str], today: date) -> tuple[ListQuery, int,
     bgn = _date_param(params, "bgn_de", end)
     if bgn > end:
         raise ApiError("100")
-    if corp_code is None and add_months(bgn, 3) < end:
+    if corp_code is None and bgn + relativedelta(months=3) < end:
         raise ApiError("100", THREE_MONTH_MESSAGE)
     detail = params.get("pblntf_detail_ty") or None
     if detail is not None and not re.fullmatch(r"[A-J]\d{3}", detail):
@@ -136,5 +137,5 @@ def page_payload(rows: Sequence[Filing], page_no: int, page_count: int) -> dict[
         page_count=page_count,
         total_count=len(rows),
         total_page=math.ceil(len(rows) / page_count),
-        list=[dict(zip(LIST_FIELDS, f[:9])) for f in rows[start : start + page_count]],
+        list=[dict(zip(LIST_FIELDS, f[:9], strict=True)) for f in rows[start : start + page_count]],
     )

@@ -39,14 +39,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from dart_assets.core.redaction import redact
-from dart_assets.sources.http.quota import seoul_today
 from simulators import corpcodes, dataset, financials, listing, major_events
+from simulators.clock import seoul_today
 from simulators.dataset import Filing
 from simulators.market.service import MarketFaults, MarketService, ecos_result, parse_ecos_path
 from simulators.protocol import (
@@ -177,7 +177,7 @@ class Simulator:
     def _error(self, error: ApiError, zip_endpoint: bool, fault: str | None = None) -> Reply:
         if zip_endpoint:
             return Reply(xml_error_body(error), XML_TYPE, error.status, 200, fault)
-        return Reply(json_body(error_payload(error)), JSON_TYPE, error.status, 200, fault)
+        return Reply(json_body(cast(dict[str, object], error_payload(error))), JSON_TYPE, error.status, 200, fault)
 
     def _check_key(self, key: str | None) -> None:
         valid = self.config.valid_keys
@@ -332,6 +332,7 @@ class SimulatorHandle:
 
 
 _ECOS_KEY_SEGMENT = re.compile(r"(/StatisticSearch/)[^/\s]+/")
+_CRTFC_KEY = re.compile(r"(crtfc_key=)[^&\s'\"<>]*", re.IGNORECASE)
 
 
 class _RedactKeyFilter(logging.Filter):
@@ -341,7 +342,7 @@ class _RedactKeyFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = _ECOS_KEY_SEGMENT.sub(r"\1***/", record.getMessage())
-        record.msg, record.args = redact(text), ()
+        record.msg, record.args = _CRTFC_KEY.sub(r"\1***", text), ()
         return True
 
 

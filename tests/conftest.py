@@ -17,6 +17,14 @@ from dart_assets.warehouse.migrate import upgrade
 from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 
 TEST_KEY = "a" * 40  # a syntactically valid, fake OpenDART key
+INTEGRATION = Path(__file__).parent / "integration"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/integration is an integration test: the folder says so, not each file."""
+    for item in items:
+        if item.path.is_relative_to(INTEGRATION):
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,8 @@ class Alert:
 
 
 class Channel(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, alert: Alert) -> None: ...
 

@@ -8,11 +8,15 @@ clears, however often it ticks.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import dagster as dg
 import sqlalchemy as sa
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.asset_check_execution_record import (
+    AssetCheckExecutionRecord,
+    AssetCheckExecutionRecordStatus,
+)
 
 from dart_assets.alerting.alerts import (
     Finding,
@@ -27,7 +31,7 @@ from dart_assets.alerting.config import Thresholds, runtime_thresholds
 from dart_assets.alerting.freshness import is_stale
 from dart_assets.core.settings import Settings, get_settings
 from dart_assets.scheduling.schedules import seoul_date
-from dart_assets.sources.http.breaker import BREAKER_NAME, breaker_status
+from dart_assets.sources.dart.breaker import BREAKER_NAME, breaker_status
 from dart_assets.sources.http.quota import quota_usage
 from dart_assets.warehouse.db import get_engine
 
@@ -49,7 +53,7 @@ def check_findings(instance: dg.DagsterInstance, graph: AssetGraph) -> tuple[dic
     for check_key in sorted(graph.asset_check_keys, key=str):
         name = f"{check_key.asset_key.to_user_string()}:{check_key.name}"
         key = f"check:{name}"
-        latest: dict[str | None, object] = {}
+        latest: dict[str | None, AssetCheckExecutionRecord] = {}
         for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=CHECK_HISTORY):
             if record.status != AssetCheckExecutionRecordStatus.PLANNED:
                 latest.setdefault(record.partition, record)
@@ -59,7 +63,10 @@ def check_findings(instance: dg.DagsterInstance, graph: AssetGraph) -> tuple[dic
                 passing.add(key)
             continue
         newest = failed[0]
-        evaluation = newest.event.dagster_event.event_specific_data if newest.event else None
+        evaluation: dg.AssetCheckEvaluation | None = None
+        if newest.event:
+            assert newest.event.dagster_event is not None  # a check evaluation is a Dagster event
+            evaluation = cast(dg.AssetCheckEvaluation, newest.event.dagster_event.event_specific_data)
         blocking = bool(graph.get_check_spec(check_key).blocking)
         partitions = sorted(r.partition for r in failed if r.partition)
         where = f" for {len(partitions)} partition(s), latest {newest.partition}" if partitions else ""
@@ -80,6 +87,7 @@ def check_findings(instance: dg.DagsterInstance, graph: AssetGraph) -> tuple[dic
 
 @dg.sensor(name="asset_check_alerts", minimum_interval_seconds=60, default_status=RUNNING)
 def asset_check_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    assert context.repository_def is not None  # Dagster evaluates a sensor within its repository
     failing, passing = check_findings(context.instance, context.repository_def.asset_graph)
     alerted, recovered = reconcile(get_engine(), load_channels(), "check_failed", failing, passing)
     return dg.SkipReason(f"{len(failing)} failing checks; alerted {alerted}, recovered {recovered}")
@@ -117,6 +125,7 @@ def freshness_findings(
 
 @dg.sensor(name="freshness_alerts", minimum_interval_seconds=300, default_status=RUNNING)
 def freshness_alerts(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+    assert context.repository_def is not None  # Dagster evaluates a sensor within its repository
     failing, passing = freshness_findings(context.instance, context.repository_def.asset_graph, utc_now())
     alerted, recovered = reconcile(get_engine(), load_channels(), "freshness", failing, passing)
     return dg.SkipReason(f"{len(failing)} stale assets; alerted {alerted}, recovered {recovered}")

@@ -13,6 +13,7 @@ index; dates, offsets and limits are bounded; every error has one shape (errors.
 import inspect
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from types import GenericAlias
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -49,11 +50,12 @@ def _utc_now() -> datetime:
 
 def _row(name: str, doc: str, fields: dict[str, Any], *, exact: bool = False) -> type[BaseModel]:
     """An OpenAPI row schema: these fields always; marts may add columns (`exact` forbids that)."""
+    definitions: dict[str, Any] = {k: (t, ...) for k, t in fields.items()}
     model = create_model(
         name,
         __config__=ConfigDict(extra="forbid" if exact else "allow"),
         __doc__=doc,
-        **{k: (t, ...) for k, t in fields.items()},
+        **definitions,
     )
     return model
 
@@ -132,7 +134,8 @@ _PAGE_HEADERS = {
 
 
 def _list_ok(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"model": list[model], "description": description, "headers": _PAGE_HEADERS}}
+    # list[model] at runtime: mypy cannot take a model built at runtime as a type argument
+    return {200: {"model": GenericAlias(list, model), "description": description, "headers": _PAGE_HEADERS}}
 
 
 Cursor = Annotated[
@@ -406,7 +409,7 @@ def create_app(
         dependencies=[reader],
         response_model=None,
         responses={
-            200: {"model": list[IndexWeight], "description": "Weights of the components, by component"},
+            200: {"model": GenericAlias(list, IndexWeight), "description": "Weights of the components, by component"},
             **responses(*keyed_errors),
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from dart_assets.api import SCOPES
 from dart_assets.warehouse.audit import add_actor_argument
@@ -24,9 +25,9 @@ def _serve(args: argparse.Namespace) -> int:
         rate_limit=args.rate_limit, address_limit=args.address_rate_limit, auth_failure_limit=args.auth_failure_limit
     )
     log_config = uvicorn_log_config()  # JSON lines with DART_FG_LOG_FORMAT=json, else uvicorn's own
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level="info", **({"log_config": log_config} if log_config else {})
-    )
+    # Any: mypy matches every keyword of uvicorn.run against a dict's value type
+    extra: dict[str, Any] = {"log_config": log_config} if log_config else {}
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **extra)
     return 0
 
 

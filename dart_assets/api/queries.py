@@ -243,8 +243,8 @@ def events_on(conn: sa.Connection, on: date, limit: int = 20) -> list[dict[str, 
     """Market-moving events (clusters, bursts, shifts, severe events) detected on one date."""
     return _rows(
         conn,
-        "select * from dart_marts.market_moving_events where date = :on order by abs(z_score) desc nulls last, event_id "
-        "limit :limit",
+        "select * from dart_marts.market_moving_events where date = :on "
+        "order by abs(z_score) desc nulls last, event_id limit :limit",
         on=on,
         limit=limit,
     )

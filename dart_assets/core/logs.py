@@ -47,7 +47,7 @@ def log_format(env: dict[str, str] | None = None) -> str:
 
 
 def _environment_secrets() -> list[str]:
-    secrets = []
+    secrets: list[str] = []
     for name, value in os.environ.items():
         if value and _SECRET_NAMES.search(name):
             secrets.extend(v.strip() for v in value.split(",") if len(v.strip()) >= _MIN_SECRET)

@@ -44,7 +44,8 @@ def _list(args: argparse.Namespace) -> int:
     for d in letters:
         error = (d["error"] or "").splitlines()[0][:70] if d["error"] else ""
         print(
-            f"{d['id']:>5}  {d['status']:<10} {d['job_name']:<16} {d['partition_key'] or '-':<24} {d['attempts']:>5}  {error}"
+            f"{d['id']:>5}  {d['status']:<10} {d['job_name']:<16} "
+            f"{d['partition_key'] or '-':<24} {d['attempts']:>5}  {error}"
         )
     return 0
 
@@ -60,7 +61,8 @@ def _redrive(args: argparse.Namespace) -> int:
     missing = sorted(set(args.ids or []) - set(ids))
     if ids:
         print(
-            f"queued for re-drive: {ids} (the dead-letter sensors launch them once the breaker is closed and quota allows)"
+            f"queued for re-drive: {ids} "
+            "(the dead-letter sensors launch them once the breaker is closed and quota allows)"
         )
     if missing:
         print(f"dart-fg: not re-driven (unknown, resolved or already re-driving): {missing}", file=sys.stderr)

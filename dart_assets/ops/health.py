@@ -23,7 +23,7 @@ from dart_assets.core.settings import Settings, SettingsError
 from dart_assets.ops.sensor_ticks import failed_sensor_ticks
 from dart_assets.recovery.dead_letters import dead_letter_counts
 from dart_assets.scheduling.schedules import seoul_date
-from dart_assets.sources.http.breaker import breaker_status
+from dart_assets.sources.dart.breaker import breaker_status
 from dart_assets.sources.http.quota import quota_left, quota_usage
 from dart_assets.sources.loaders import last_loads
 from dart_assets.sources.market.assets import MARKET_KEYS

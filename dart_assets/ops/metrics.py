@@ -31,7 +31,7 @@ from dart_assets.alerting.alerts import open_incident_counts
 from dart_assets.core.redaction import key_id
 from dart_assets.core.settings import Settings, SettingsError, get_settings
 from dart_assets.recovery.dead_letters import dead_letter_counts
-from dart_assets.sources.http.breaker import BREAKER_NAME, breaker_states
+from dart_assets.sources.dart.breaker import BREAKER_NAME, breaker_states
 from dart_assets.sources.http.calls import call_counts
 from dart_assets.sources.http.quota import SEOUL, quota_left, quota_usage
 from dart_assets.sources.loaders import last_loads, load_totals
@@ -182,7 +182,8 @@ def metric_families(state: dict[str, Any], settings: Settings | None, now: datet
     )
     loaded = GaugeMetricFamily(
         "dart_fg_rows_loaded",
-        "Rows inserted or updated, over the asset's partitions as last loaded (a re-load replaces its partition's count)",
+        "Rows inserted or updated, over the asset's partitions as last loaded "
+        "(a re-load replaces its partition's count)",
         labels=["asset"],
     )
     quarantined = GaugeMetricFamily(

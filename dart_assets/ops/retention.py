@@ -2,8 +2,9 @@
 
 Periods (days) come from the operations config (dart_assets.alerting.config). Only history is
 removed: open incidents, unresolved dead letters and the rows that describe the current state
-(the quarantine, partition_loads: see config.KEPT_WITH_RAW) are never touched. Archives are judged by file age (when the response was fetched), not by the
-partition date, so a fresh backfill of 2015 is kept as long as any other download.
+(the quarantine, partition_loads: see config.KEPT_WITH_RAW) are never touched. Archives are
+judged by file age (when the response was fetched), not by the partition date, so a fresh
+backfill of 2015 is kept as long as any other download.
 """
 
 import time

@@ -55,7 +55,7 @@ def audit_new_backfills(engine: sa.Engine, instance: dg.DagsterInstance, limit: 
                 {"t": targets},
             ).scalars()
         )
-        new = [b for b, target in zip(backfills, targets) if target not in seen]
+        new = [b for b, target in zip(backfills, targets, strict=True) if target not in seen]
         for backfill in reversed(new):  # oldest first, so the log reads in launch order
             actor = backfill.tags.get("dagster/user") or "dagster"
             record_action(

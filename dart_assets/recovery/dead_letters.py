@@ -98,8 +98,11 @@ def record_dead_letter(
                 ON CONFLICT (job_name, coalesce(partition_key, '')) WHERE status IN ('open', 'redriving')
                 DO UPDATE SET run_id = EXCLUDED.run_id, error = EXCLUDED.error, failed_at = now(),
                     asset_key = coalesce(EXCLUDED.asset_key, dart_ops.dead_letters.asset_key),
-                    attempts = dart_ops.dead_letters.attempts + CASE WHEN dart_ops.dead_letters.run_id = EXCLUDED.run_id THEN 0 ELSE EXCLUDED.attempts END,
-                    status = CASE WHEN dart_ops.dead_letters.attempts + CASE WHEN dart_ops.dead_letters.run_id = EXCLUDED.run_id THEN 0 ELSE EXCLUDED.attempts END > :max_attempts
+                    attempts = dart_ops.dead_letters.attempts
+                        + CASE WHEN dart_ops.dead_letters.run_id = EXCLUDED.run_id THEN 0 ELSE EXCLUDED.attempts END,
+                    status = CASE WHEN dart_ops.dead_letters.attempts
+                                  + CASE WHEN dart_ops.dead_letters.run_id = EXCLUDED.run_id THEN 0
+                                         ELSE EXCLUDED.attempts END > :max_attempts
                                   THEN 'abandoned' ELSE 'open' END
                 RETURNING id, job_name, partition_key, status, attempts, error
                 """

@@ -5,6 +5,8 @@ them once the DART circuit breaker is closed and a key has quota left.
 
 from __future__ import annotations
 
+from typing import cast
+
 import dagster as dg
 import sqlalchemy as sa
 from dagster._core.storage.tags import RETRY_NUMBER_TAG, WILL_RETRY_TAG
@@ -22,7 +24,7 @@ from dart_assets.core.redaction import redact_keys
 from dart_assets.core.settings import Settings, get_settings
 from dart_assets.recovery import dead_letters
 from dart_assets.scheduling.schedules import PIPELINE_JOBS, TRIGGER_TAG, seoul_date
-from dart_assets.sources.http.breaker import breaker_status
+from dart_assets.sources.dart.breaker import breaker_status
 from dart_assets.sources.http.quota import quota_allows, quota_usage
 from dart_assets.warehouse.db import get_engine
 
@@ -41,7 +43,7 @@ def handle_run_failure(
     """Record a final failure; a run Dagster will retry is left alone (its retry decides)."""
     if run.tags.get(WILL_RETRY_TAG) == "true":
         return None
-    partition = dead_letters.partition_of_tags(run.tags)
+    partition = dead_letters.partition_of_tags(cast(dict[str, str], run.tags))
     attempts = int(run.tags.get(RETRY_NUMBER_TAG, 0)) + 1
     letter = dead_letters.record_dead_letter(
         engine, run.job_name, partition, run.run_id, redact_keys(error), attempts=attempts
@@ -83,7 +85,7 @@ def handle_run_failure(
 
 def handle_run_success(engine: sa.Engine, channels: list[Channel], run: dg.DagsterRun) -> list[int]:
     """Resolve the letters this run covers and send the recovery for their incidents."""
-    partition = dead_letters.partition_of_tags(run.tags)
+    partition = dead_letters.partition_of_tags(cast(dict[str, str], run.tags))
     settled = dead_letters.resolve_for_run(engine, run.job_name, partition, run.run_id)
     note = f"run {run.run_id} succeeded"
     for key in {partition, *(p for _, p in settled)}:
@@ -102,9 +104,9 @@ def _root_cause(error) -> str:
 
 def _failure_text(context: dg.RunFailureSensorContext) -> str:
     steps = [
-        f"{event.step_key}: {_root_cause(event.event_specific_data.error)}"
+        f"{event.step_key}: {_root_cause(error)}"
         for event in context.get_step_failure_events()
-        if event.event_specific_data and getattr(event.event_specific_data, "error", None)
+        if event.event_specific_data and (error := getattr(event.event_specific_data, "error", None))
     ]
     return "\n".join(steps) or (context.failure_event.message or "run failed")
 

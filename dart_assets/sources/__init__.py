@@ -1,1 +1,3 @@
-"""One folder per upstream source (dart/, krx/, ecos/, market/ for the market_raw tables they fill), on the HTTP foundations of http/."""
+"""One folder per upstream source: dart/, krx/, ecos/, and market/ for the market_raw tables
+the last two fill; all on the HTTP foundations of http/.
+"""

@@ -24,6 +24,7 @@ from dart_assets.sources.dart.checks import (
     no_duplicate_keys_check,
     quarantine_rate_check,
 )
+from dart_assets.sources.dart.resource import DartResource
 from dart_assets.sources.dart.schemas import ACCOUNT_KEY, MAJOR_EVENT_KEY
 from dart_assets.sources.market.assets import MARKET_ASSETS, market_key
 from dart_assets.sources.market.assets import RESOURCES as MARKET_RESOURCES
@@ -35,7 +36,7 @@ from dart_assets.sources.market.checks import (
     session_check,
 )
 from dart_assets.sources.market.tables import ALL_TABLES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
-from dart_assets.sources.resources import DartResource, WarehouseResource
+from dart_assets.warehouse.resource import WarehouseResource
 
 MARKET_CHECKS = [
     session_check(
@@ -57,7 +58,8 @@ MARKET_CHECKS = [
         MARKET_PARTITIONS,
         name="issue_count_plausible",
         sql=ISSUE_COUNT_SQL,
-        description=f"Every session lists {ISSUE_COUNT_BAND[0]}-{ISSUE_COUNT_BAND[1]} KOSPI issues (a truncated answer skews breadth and strength).",
+        description=f"Every session lists {ISSUE_COUNT_BAND[0]}-{ISSUE_COUNT_BAND[1]} KOSPI issues "
+        "(a truncated answer skews breadth and strength).",
     ),
     *(quarantine_rate_check(market_key(t), partitions_def=MARKET_PARTITIONS) for t in ALL_TABLES),
 ]

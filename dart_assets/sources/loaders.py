@@ -77,7 +77,9 @@ def _copy_into_temp(conn: sa.Connection, temp: str, like: str, frame: pd.DataFra
     conn.execute(sa.text(f"CREATE TEMP TABLE {temp} (LIKE {like} INCLUDING DEFAULTS) ON COMMIT DROP"))
     lines = ("\t".join(map(_copy_field, row)) + "\n" for row in frame.itertuples(index=False, name=None))
     buffer = io.StringIO("".join(lines))
-    cursor = conn.connection.dbapi_connection.cursor()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # a checked-out connection always has its DBAPI connection
+    cursor = dbapi.cursor()
     try:
         cursor.copy_expert(f"COPY {temp} ({', '.join(frame.columns)}) FROM STDIN", buffer)
     finally:

@@ -26,11 +26,12 @@ from dart_assets.core.partitions import DART_API_POOL
 from dart_assets.core.settings import get_settings
 from dart_assets.sources.archive import archive_path, write_jsonl_gz
 from dart_assets.sources.dart.errors import DailyBudgetExhaustedError, QuotaExceededError
+from dart_assets.sources.dart.resource import DartResource
 from dart_assets.sources.http.errors import QUOTA_ERRORS as MARKET_QUOTA_ERRORS
 from dart_assets.sources.loaders import LoadResult, PartitionStats
 from dart_assets.sources.policies import DART_RETRY_POLICY
-from dart_assets.sources.resources import DartResource, WarehouseResource
 from dart_assets.validation.quarantine import Quarantined
+from dart_assets.warehouse.resource import WarehouseResource
 
 QUOTA_ERRORS = (QuotaExceededError, DailyBudgetExhaustedError, *MARKET_QUOTA_ERRORS)
 

@@ -84,7 +84,8 @@ dart_daily = dg.define_asset_job(
     selection=(_DISCLOSURES | ((_DISCLOSURES.downstream() & _DBT).upstream() & _DBT))
     - dg.AssetSelection.checks(dbt_source_freshness),
     partitions_def=DAILY_PARTITIONS,
-    description="One day's disclosures and their DS005 details ingested and validated, then every dbt model downstream through dart_marts.",
+    description="One day's disclosures and their DS005 details ingested and validated, "
+    "then every dbt model downstream through dart_marts.",
 )
 
 # The morning after a session: its market data from KRX and ECOS, then the unpartitioned dbt

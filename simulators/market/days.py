@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from dart_assets.core.calendar import xkrx
+from simulators.clock import xkrx
 
 FIRST_SESSION = date(2020, 1, 2)
 ECOS_START = date(2019, 11, 1)

@@ -181,7 +181,7 @@ def family(endpoint: str, seed: int) -> Family:
     first = recorded_rows(endpoint, RECORDED_DAYS[0]) or ()
     templates = tuple(first[:DERIVATIVE_SERIES] if endpoint == DERIVATIVE_INDICES else first)
     data = market(seed)
-    n, k = len(data.sessions), len(templates)
+    k = len(templates)
     logs, log_kospi = _closes(seed, endpoint, templates)
     closes = round_half_up(np.exp(logs)).astype(np.float64)
     first_previous = np.zeros(k, dtype=np.int64)

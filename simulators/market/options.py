@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import cast
 
 import numpy as np
 
@@ -162,8 +163,8 @@ def rows(seed: int, t: int) -> list[dict[str, str]]:
     thursday = day + timedelta(days=(3 - day.weekday()) % 7)
     if thursday == front:  # no weekly series in the week of the monthly expiry
         thursday += timedelta(days=7)
-    mini = tuple(max(1, round(v * (0.08 + 0.06 * rng.random()))) for v in (puts, calls))
-    weekly = tuple(max(1, round(v * (0.15 + 0.10 * rng.random()))) for v in (puts, calls))
+    mini = cast(tuple[int, int], tuple(max(1, round(v * (0.08 + 0.06 * rng.random()))) for v in (puts, calls)))
+    weekly = cast(tuple[int, int], tuple(max(1, round(v * (0.15 + 0.10 * rng.random()))) for v in (puts, calls)))
     return (
         _product_rows(MINI, day, previous_day, spot, vol, [(front, 10, 1.0)], mini, rng)
         + _product_rows(

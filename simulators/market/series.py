@@ -76,8 +76,8 @@ def _kospi(seed: int, sessions: tuple[date, ...]) -> dict[str, np.ndarray]:
     last = seeded[-1]
     for t in seeded:
         row = known[sessions[t]]
-        for name, value in zip(names[:5], (row.open, row.high, row.low, row.close, row.volume)):
-            out[name][t] = value
+        for name, seeded_value in zip(names[:5], (row.open, row.high, row.low, row.close, row.volume), strict=True):
+            out[name][t] = seeded_value
     closes = out["close"][: last + 1].astype(np.float64)
     previous = np.concatenate(([KOSPI_CLOSE_BEFORE_FIRST], closes[:-1]))
     returns = np.log(closes / previous)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from dart_assets.sources.http.quota import SEOUL
+from simulators.clock import SEOUL
 from simulators.market import history
 from simulators.transport import Reply, TransportFaults
 

@@ -27,6 +27,7 @@ before it only), vectorised over the issues: about a second and ~60 MB.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import zlib
 from dataclasses import dataclass
@@ -204,7 +205,7 @@ def _universe(seed: int, sessions: tuple[date, ...]) -> list[_Issue]:
     # a fall a delisting (an issue that is gone by 2024).
     newest = iter(sorted((i for i in issues if i.recorded), key=lambda i: i.code, reverse=True))
     before = [d for d in days if d <= anchor]
-    for previous, current in reversed(list(zip(before, before[1:]))):
+    for previous, current in reversed(list(itertools.pairwise(before))):
         change = strength[current][2] - strength[previous][2]
         for _ in range(max(change, 0)):
             next(newest).first = positions[current]
@@ -218,7 +219,7 @@ def _universe(seed: int, sessions: tuple[date, ...]) -> list[_Issue]:
     # Forward: listings of new companies, delistings drawn from the issues then listed.
     events: list[tuple[int, int]] = []  # (position, +1 listing / -1 delisting)
     after = [d for d in days if d >= anchor]
-    for previous, current in zip(after, after[1:]):
+    for previous, current in itertools.pairwise(after):
         change = strength[current][2] - strength[previous][2]
         events += [(positions[current], 1 if change > 0 else -1)] * abs(change)
     for offset, kind, every in ((23, 1, 41), (37, -1, 53)):
@@ -433,10 +434,10 @@ def history(seed: int) -> StockHistory:
         and i.shares == i.post_shares
     ]
     candidates.sort(key=lambda k: zlib.crc32(f"{seed}:split:{codes[k]}".encode()))
-    for k, day in zip(candidates, SPLIT_DATES):
-        split_at[k] = _first_session_on_or_after(day, sessions) or n
+    for k, split_day in zip(candidates, SPLIT_DATES, strict=False):
+        split_at[k] = _first_session_on_or_after(split_day, sessions) or n
         price_factor[k] = 0.2
-        if day < RECORDED_DAYS[0]:  # shares were a fifth, the price five times, before the split
+        if split_day < RECORDED_DAYS[0]:  # shares were a fifth, the price five times, before the split
             shares_before[k] //= 5
             nominal_before[k] = 5.0
         else:
@@ -520,8 +521,12 @@ def history(seed: int) -> StockHistory:
                 o, h, lo, c = (int(row[f]) for f in ("TDD_OPNPRC", "TDD_HGPRC", "TDD_LWPRC", "TDD_CLSPRC"))
                 out_open[t, k], out_high[t, k], out_low[t, k], out_close[t, k] = o, h, lo, c
                 out_value[t, k] = int(row["ACC_TRDVAL"])
-                shares = int(row["LIST_SHRS"])
-                remember(np.array([k]), np.array([h * shares if h else -1]), np.array([lo * shares if lo else NO_LOW]))
+                listed_shares = int(row["LIST_SHRS"])
+                remember(
+                    np.array([k]),
+                    np.array([h * listed_shares if h else -1]),
+                    np.array([lo * listed_shares if lo else NO_LOW]),
+                )
                 last_close[k] = c
             displacement[:] = 0
             continue

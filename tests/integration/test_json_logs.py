@@ -15,8 +15,6 @@ import pytest
 
 from simulators.server import Faults, SimulatorConfig, run_simulator
 
-pytestmark = pytest.mark.integration
-
 SECRET = "JsonLogSecretKey" * 2 + "Q1w2E3r4"  # 40 alphanumerics
 
 

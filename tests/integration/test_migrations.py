@@ -44,7 +44,8 @@ def test_disclosure_constraints_reject_malformed_keys(db_url: str) -> None:
         try:
             conn.execute(
                 sa.text(
-                    "insert into dart_raw.disclosures (rcept_no, corp_code, corp_name, corp_cls, report_nm, flr_nm, rcept_dt) "
+                    "insert into dart_raw.disclosures "
+                    "(rcept_no, corp_code, corp_name, corp_cls, report_nm, flr_nm, rcept_dt) "
                     "values ('123', '00126380', 'x', 'Y', 'r', 'f', '2026-01-02')"
                 )
             )

@@ -28,7 +28,7 @@ FONT = 13
 
 
 def band_colour(value: float) -> str:
-    for low, high, _, colour in BANDS:
+    for _low, high, _, colour in BANDS:
         if value < high:
             return colour
     return BANDS[-1][3]
@@ -159,7 +159,8 @@ def _right_axis(frame: _Frame, lo: float, hi: float, step: float, colour: str, f
     while v <= hi + step / 2:
         y = frame.y(v, lo, hi)
         parts.append(
-            f'<text x="{_f(frame.x1 + 6)}" y="{_f(y + 4)}" font-size="{FONT}" fill="{colour}">{escape(fmt.format(v))}</text>'
+            f'<text x="{_f(frame.x1 + 6)}" y="{_f(y + 4)}" font-size="{FONT}" fill="{colour}">'
+            f"{escape(fmt.format(v))}</text>"
         )
         v += step
     return parts
@@ -176,8 +177,10 @@ def _left_index_axis(frame: _Frame) -> list[str]:
     for v in (0, 25, 50, 75, 100):
         y = frame.y(v, 0, 100)
         parts.append(
-            f'<line x1="{_f(frame.x0)}" y1="{_f(y)}" x2="{_f(frame.x1)}" y2="{_f(y)}" stroke="#d9e2ec" stroke-width="0.6"/>'
-            f'<text x="{_f(frame.x0 - 6)}" y="{_f(y + 4)}" font-size="{FONT}" fill="#52606d" text-anchor="end">{v}</text>'
+            f'<line x1="{_f(frame.x0)}" y1="{_f(y)}" x2="{_f(frame.x1)}" y2="{_f(y)}" '
+            'stroke="#d9e2ec" stroke-width="0.6"/>'
+            f'<text x="{_f(frame.x0 - 6)}" y="{_f(y + 4)}" font-size="{FONT}" fill="#52606d" '
+            f'text-anchor="end">{v}</text>'
         )
     return parts
 
@@ -194,7 +197,10 @@ def history_chart(
     """The index (left axis, 0-100 over its bands) and the KOSPI close (right axis)."""
     frame = _Frame(start, end, size)
     parts = [
-        f'<svg class="chart chart-{size}" viewBox="0 0 {_f(frame.W)} {_f(frame.H)}" role="img" aria-label="{escape(label)}">',
+        (
+            f'<svg class="chart chart-{size}" viewBox="0 0 {_f(frame.W)} {_f(frame.H)}" role="img" '
+            f'aria-label="{escape(label)}">'
+        ),
         *_left_index_axis(frame),
         *_x_axis(frame),
     ]

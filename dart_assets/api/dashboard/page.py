@@ -137,8 +137,10 @@ TEMPLATE = """<!doctype html>
   <div class="gauge-box">
     <figure class="gauge">
       {{ gauge }}
-      <div class="gauge-value" id="gauge-value" data-value="{{ latest.value }}" data-date="{{ latest.date }}">{{ fmt2(latest.value) }}</div>
-      <div class="gauge-label" id="gauge-label" data-label="{{ latest.label }}">{{ ko(latest.label) }} <span class="muted">{{ latest.label }}</span></div>
+      <div class="gauge-value"
+        id="gauge-value" data-value="{{ latest.value }}" data-date="{{ latest.date }}">{{ fmt2(latest.value) }}</div>
+      <div class="gauge-label" id="gauge-label" data-label="{{ latest.label }}">{{ ko(latest.label) }}
+        <span class="muted">{{ latest.label }}</span></div>
     </figure>
     <table class="compare" id="compare">
       <thead><tr><th></th><th class="num">값</th><th>구간</th><th class="num">변화</th></tr></thead>
@@ -157,7 +159,8 @@ TEMPLATE = """<!doctype html>
     </table>
   </div>
   {% else %}
-  <p class="muted" id="no-index">No index value yet{% if 'fear_greed_index' in missing %} (dart_marts.fear_greed_index is not built: run market_daily){% endif %}.</p>
+  <p class="muted" id="no-index">No index value yet{% if 'fear_greed_index' in missing %}
+    (dart_marts.fear_greed_index is not built: run market_daily){% endif %}.</p>
   {% endif %}
 </section>
 
@@ -187,30 +190,37 @@ TEMPLATE = """<!doctype html>
   {% if history_charts %}
   <div class="ranges" role="radiogroup" aria-label="range">
     {% for r in history_charts %}
-    <input type="radio" name="range" id="range-{{ r.name }}" value="{{ r.name }}" {% if r.name == default_range %}checked{% endif %}>
+    <input type="radio" name="range" id="range-{{ r.name }}" value="{{ r.name }}"
+      {% if r.name == default_range %}checked{% endif %}>
     <label for="range-{{ r.name }}">{{ r.name }}</label>
     {% endfor %}
     <div class="range-charts">
-    {% for r in history_charts %}<div class="range-chart" id="chart-{{ r.name }}" data-points="{{ r.points }}">{{ r.svg }}</div>{% endfor %}
+    {% for r in history_charts %}<div class="range-chart" id="chart-{{ r.name }}" data-points="{{ r.points }}">
+      {{- r.svg }}</div>{% endfor %}
     </div>
   </div>
-  <div class="legend"><span><i class="l-index"></i>공포·탐욕 지수 (left)</span><span><i class="l-kospi"></i>KOSPI 종가 (right)</span>
-    {% for low, high, name, colour in bands %}<span><span class="chip band-{{ loop.index }}"></span>{{ ko(name) }} {{ low }}–{{ high }}</span>{% endfor %}</div>
+  <div class="legend"><span><i class="l-index"></i>공포·탐욕 지수 (left)</span>
+    <span><i class="l-kospi"></i>KOSPI 종가 (right)</span>
+    {% for low, high, name, colour in bands %}<span><span class="chip band-{{ loop.index }}"></span>
+      {{- ko(name) }} {{ low }}–{{ high }}</span>{% endfor %}</div>
   {% else %}<p class="muted">No index history yet.</p>{% endif %}
 </section>
 
 <section id="movers" class="wide">
-  <h2>오늘의 주요 공시 <small>market-moving disclosures{% if filing_day %} of {{ filing_day }}{% endif %}, by |impact − 50|</small></h2>
+  <h2>오늘의 주요 공시 <small>market-moving disclosures{% if filing_day %} of {{ filing_day }}{% endif %},
+    by |impact − 50|</small></h2>
   {% if movers %}
   <div class="scroll"><table class="movers" id="movers-table">
-    <thead><tr><th>회사</th><th>공시 제목</th><th class="num">영향 점수</th><th class="why-col">근거 why</th></tr></thead>
+    <thead><tr><th>회사</th><th>공시 제목</th><th class="num">영향 점수</th>
+      <th class="why-col">근거 why</th></tr></thead>
     <tbody>
     {% for m in movers %}
     <tr data-rcept-no="{{ m.rcept_no }}">
       <td class="company">{{ m.company }}</td>
       <td class="title"><a href="{{ m.url }}" target="_blank" rel="noopener noreferrer">{{ m.title }}</a>
         <span class="why why-inline">{{ m.why }}</span></td>
-      <td class="num score" data-impact="{{ m.impact_score }}"><span class="{{ 'ok' if m.impact_score > 50 else 'bad' }}">{{ fmt2(m.impact_score) }}</span></td>
+      <td class="num score" data-impact="{{ m.impact_score }}">
+        <span class="{{ 'ok' if m.impact_score > 50 else 'bad' }}">{{ fmt2(m.impact_score) }}</span></td>
       <td class="why why-cell">{{ m.why }}</td>
     </tr>
     {% endfor %}
@@ -220,8 +230,10 @@ TEMPLATE = """<!doctype html>
   {% else %}<p class="muted" id="no-movers">No scored filings yet.</p>{% endif %}
   {% if events %}
   <h2 class="gap">탐지된 이벤트 <small>market-moving events detected that day</small></h2>
-  <ul class="plain" id="events">{% for e in events %}<li><code>{{ e.kind }}</code> {{ e.get('description') or e.event_id }}
-    {% if e.get('z_score') is not none %}<span class="muted">z {{ fmt2(e.z_score) }}</span>{% endif %}</li>{% endfor %}</ul>
+  <ul class="plain" id="events">{% for e in events %}<li><code>{{ e.kind }}</code>
+    {{ e.get('description') or e.event_id }}
+    {% if e.get('z_score') is not none %}<span class="muted">z {{ fmt2(e.z_score) }}</span>{% endif %}</li>
+    {%- endfor %}</ul>
   {% endif %}
 </section>
 
@@ -229,9 +241,11 @@ TEMPLATE = """<!doctype html>
   <h2>공시 심리 <small>daily disclosure sentiment and filings</small></h2>
   {% if sentiment_chart %}
   {{ sentiment_chart }}
-  <div class="legend"><span><i class="l-sent"></i>sentiment_score (left)</span><span><i class="l-decay"></i>decayed (index input)</span>
+  <div class="legend"><span><i class="l-sent"></i>sentiment_score (left)</span>
+    <span><i class="l-decay"></i>decayed (index input)</span>
     <span><i class="l-count"></i>filings per day (right)</span></div>
-  {% if sentiment_last %}<p class="muted">{{ sentiment_last.date }}: {{ sentiment_last.n_disclosures }} filings, sentiment {{ fmt2(sentiment_last.sentiment_score) }}</p>{% endif %}
+  {% if sentiment_last %}<p class="muted">{{ sentiment_last.date }}: {{ sentiment_last.n_disclosures }} filings,
+    sentiment {{ fmt2(sentiment_last.sentiment_score) }}</p>{% endif %}
   {% else %}<p class="muted">No disclosure sentiment yet.</p>{% endif %}
 </section>
 
@@ -241,20 +255,26 @@ TEMPLATE = """<!doctype html>
   <div class="scroll"><table id="loads">
     <thead><tr><th>asset</th><th>last partition</th><th class="num">loaded</th></tr></thead>
     <tbody>
-    {% for l in loads %}<tr data-asset="{{ l.asset_key }}"><td>{{ l.asset_key }}</td><td class="nowrap">{{ l.last_partition }}</td>
+    {% for l in loads %}<tr data-asset="{{ l.asset_key }}"><td>{{ l.asset_key }}</td>
+      <td class="nowrap">{{ l.last_partition }}</td>
       <td class="num">{{ ago(l.last_loaded_at) }}</td></tr>
     {% else %}<tr><td colspan="3" class="muted">nothing loaded yet</td></tr>{% endfor %}
     </tbody></table></div>
   <div>
-    <p id="incidents-count"><strong class="{{ 'bad' if incidents else 'ok' }}">{{ incidents|length }}</strong> open incident(s)</p>
-    {% if incidents %}<ul class="plain" id="incidents">{% for i in incidents %}<li><code>{{ i.kind }}</code> {{ i.summary }}
+    <p id="incidents-count"><strong class="{{ 'bad' if incidents else 'ok' }}">{{ incidents|length }}</strong>
+      open incident(s)</p>
+    {% if incidents %}<ul class="plain" id="incidents">
+      {%- for i in incidents %}<li><code>{{ i.kind }}</code> {{ i.summary }}
       <span class="muted">since {{ ago(i.opened_at) }}</span></li>{% endfor %}</ul>{% endif %}
     <p id="quota"><strong>API calls today</strong> ({{ today }}):
-      {% for q in quota %}<br><code>{{ q.key_id }}</code> {{ "{:,}".format(q.calls) }}{% if q.budget %} / {{ "{:,}".format(q.budget) }}
+      {% for q in quota %}<br><code>{{ q.key_id }}</code> {{ "{:,}".format(q.calls) }}
+      {%- if q.budget %} / {{ "{:,}".format(q.budget) }}
         ({{ pct(q.calls / q.budget) }}){% endif %}{% if q.exhausted %} <span class="bad">exhausted</span>{% endif %}
       {% else %}<span class="muted">none</span>{% endfor %}</p>
-    <p>dead letters: {% for s, n in dead_letters.items() %}{{ s }} {{ n }}{{ ", " if not loop.last }}{% else %}<span class="ok">none</span>{% endfor %}
-      · breaker: {% for b in breakers %}{{ b.name }} <span class="{{ 'bad' if b.state != 'closed' else 'ok' }}">{{ b.state }}</span>{{ ", " if not loop.last }}{% else %}<span class="ok">closed</span>{% endfor %}</p>
+    <p>dead letters: {% for s, n in dead_letters.items() %}{{ s }} {{ n }}{{ ", " if not loop.last }}
+      {%- else %}<span class="ok">none</span>{% endfor %}
+      · breaker: {% for b in breakers %}{{ b.name }} <span class="{{ 'bad' if b.state != 'closed' else 'ok' }}">
+      {{- b.state }}</span>{{ ", " if not loop.last }}{% else %}<span class="ok">closed</span>{% endfor %}</p>
   </div>
   </div>
   {% if missing %}<p class="warn">Not built yet: {{ missing|join(", ") }}.</p>{% endif %}
@@ -269,7 +289,8 @@ def _range_rules(names: Sequence[str]) -> str:
     chips = "".join(f".band-{i} {{ background: {c}; }}\n" for i, (_, _, _, c) in enumerate(charts.BANDS, start=1))
     rules = "".join(
         f"#range-{n}:checked ~ .range-charts #chart-{n} {{ display: block; }}\n"
-        f"#range-{n}:checked + label {{ background: {charts.INDEX_COLOUR}; color: #fff; border-color: {charts.INDEX_COLOUR}; }}\n"
+        f"#range-{n}:checked + label {{ background: {charts.INDEX_COLOUR}; color: #fff; "
+        f"border-color: {charts.INDEX_COLOUR}; }}\n"
         for n in names
     )
     lines = (

@@ -12,7 +12,7 @@ from datetime import date
 import dagster as dg
 import sqlalchemy as sa
 
-from dart_assets.sources.resources import WarehouseResource
+from dart_assets.warehouse.resource import WarehouseResource
 
 #: above this share of rows quarantined, a partition is too incomplete to build on
 QUARANTINE_RATE_THRESHOLD = 0.01
@@ -126,6 +126,7 @@ def disclosures_completeness_check(
             partitions_def.get_first_partition_key(),
             partitions_def.get_last_partition_key(),
         )
+        assert first is not None and last is not None  # the partitions definition is never empty
         with warehouse.engine().connect() as conn:
             recorded, gaps = completeness(conn, asset_key.to_user_string(), first, last)
         return dg.AssetCheckResult(

@@ -14,11 +14,10 @@ import itertools
 import logging
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 import sqlalchemy as sa
@@ -27,6 +26,7 @@ import tenacity
 from dart_assets.core.redaction import key_id, redact
 from dart_assets.core.settings import Settings, SettingsError, get_settings
 from dart_assets.sources.dart import corpcode
+from dart_assets.sources.dart.breaker import CircuitBreaker
 from dart_assets.sources.dart.errors import (
     NO_DATA_STATUS,
     OK_STATUS,
@@ -51,8 +51,7 @@ from dart_assets.sources.dart.paging import (
     split_windows,
 )
 from dart_assets.sources.dart.transport import KEY_EXTENSION, KeyInjectingTransport
-from dart_assets.sources.http.breaker import CircuitBreaker
-from dart_assets.sources.http.calls import CallCounter, status_label
+from dart_assets.sources.http.calls import CallCounter, call_stats, log_retry, status_label
 from dart_assets.sources.http.quota import MemoryQuota, PostgresQuota, QuotaLedger
 from dart_assets.sources.http.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
 
@@ -80,33 +79,6 @@ class CallRecord:
     attempt: int  # 1 for the first try of a request, 2.. for retries
     key_id: str
     error: str | None  # error class name when the call failed
-
-
-def call_stats(calls: Sequence[Any]) -> dict[str, Any]:
-    """Totals of call records (anything with endpoint, attempt, error, latency_ms), for run
-    metadata; the OpenDART client and the market clients report the same fields."""
-    latencies = sorted(c.latency_ms for c in calls)
-
-    def pct(q: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else 0.0
-
-    return {
-        "api_calls": len(calls),
-        "retries": sum(1 for c in calls if c.attempt > 1),
-        "errors": sum(1 for c in calls if c.error),
-        "calls_by_endpoint": dict(Counter(c.endpoint for c in calls)),
-        "latency_ms_total": round(sum(latencies), 1),
-        "latency_ms_p50": pct(0.5),
-        "latency_ms_p95": pct(0.95),
-        "latency_ms_max": round(latencies[-1], 1) if latencies else 0.0,
-    }
-
-
-def log_retry(state: tenacity.RetryCallState) -> None:
-    """tenacity's before_sleep for every client: what failed and when the next try comes."""
-    exc = state.outcome.exception() if state.outcome else None
-    wait = state.next_action.sleep if state.next_action else 0.0
-    logger.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)
 
 
 def _check_corp_code(corp_code: str) -> str:
@@ -284,8 +256,8 @@ class DartClient:
 
         Without `corp_code` the range is read in windows of at most 3 calendar months (DART's
         limit). Rows are the nine list.json fields exactly as DART sent them (None for a field it
-        left out; the latest version seen of each filing), window by window in date order and, within a window, in DART's
-        newest-first order, filings found by a re-read last.
+        left out; the latest version seen of each filing), window by window in date order and,
+        within a window, in DART's newest-first order, filings found by a re-read last.
 
         `categorise`: list.json filters by DART's category (`pblntf_ty` A-J) but never returns
         it, so each window is read once per category and each row gains `pblntf_ty`; the union
@@ -311,7 +283,11 @@ class DartClient:
 
         result = ListResult()
         rows: dict[str, dict[str, str]] = {}
-        read = self._read_categorised_window if categorise else self._read_list_window
+        # ListResult.rows is typed str-valued, though a categorised row's pblntf_ty may be None
+        read = cast(
+            Callable[..., list[dict[str, str]]],
+            self._read_categorised_window if categorise else self._read_list_window,
+        )
         for index, (start, stop) in enumerate(spans, start=1):
             window = WindowResult(bgn_de=start, end_de=stop)
             for row in read(params, window, index, len(spans), on_progress):
@@ -348,8 +324,8 @@ class DartClient:
         if len(rows) < window.total_count:
             rest, window.total_count = read_part(params)
             for row in rest:
-                category = rows[row["rcept_no"]]["pblntf_ty"] if row["rcept_no"] in rows else None
-                rows[row["rcept_no"]] = {**row, "pblntf_ty": category}
+                known = rows[row["rcept_no"]]["pblntf_ty"] if row["rcept_no"] in rows else None
+                rows[row["rcept_no"]] = {**row, "pblntf_ty": known}
         return list(rows.values())
 
     def _read_list_window(
@@ -372,7 +348,8 @@ class DartClient:
         return read_window(fetch, window, on_page=report, max_reread_passes=self.max_reread_passes)
 
     def corp_codes(self) -> list[dict[str, str | None]]:
-        """All companies of corpCode.xml: corp_code, corp_name, corp_eng_name, stock_code (None when unlisted), modify_date."""
+        """All companies of corpCode.xml: corp_code, corp_name, corp_eng_name, stock_code (None when
+        unlisted), modify_date."""
         return self._call(corpcode.ENDPOINT, {}, self._parse_corp_codes)
 
     def company(self, corp_code: str) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from typing import TextIO
 import sqlalchemy as sa
 
 from dart_assets.core.settings import get_settings
+from dart_assets.sources.dart.breaker import CircuitBreaker
 from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.dart.errors import DartError
 from dart_assets.sources.dart.paging import LIST_FIELDS, Progress
-from dart_assets.sources.http.breaker import CircuitBreaker
 
 
 def _date(text: str) -> date:

@@ -153,7 +153,7 @@ class CircuitOpenError(DartError):
 
 
 STATUS_ERRORS: dict[str, type[DartStatusError]] = {
-    cls.status: cls  # type: ignore[misc]
+    cls.status: cls
     for cls in (
         InvalidKeyError,
         KeySuspendedError,

@@ -69,8 +69,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("2020043", "bsnTrfDecsn", "영업양도 결정", ("영업양도결정",)),
     Endpoint("2020044", "tgastInhDecsn", "유형자산 양수 결정", ("유형자산양수결정",)),
     Endpoint("2020045", "tgastTrfDecsn", "유형자산 양도 결정", ("유형자산양도결정",)),
-    Endpoint("2020046", "otcprStkInvscrInhDecsn", "타법인 주식 및 출자증권 양수결정", ("타법인주식및출자증권양수결정",)),
-    Endpoint("2020047", "otcprStkInvscrTrfDecsn", "타법인 주식 및 출자증권 양도결정", ("타법인주식및출자증권양도결정",)),
+    Endpoint(
+        "2020046", "otcprStkInvscrInhDecsn", "타법인 주식 및 출자증권 양수결정", ("타법인주식및출자증권양수결정",)
+    ),
+    Endpoint(
+        "2020047", "otcprStkInvscrTrfDecsn", "타법인 주식 및 출자증권 양도결정", ("타법인주식및출자증권양도결정",)
+    ),
     Endpoint("2020048", "stkrtbdInhDecsn", "주권 관련 사채권 양수 결정", ("주권관련사채권양수결정",)),
     Endpoint("2020049", "stkrtbdTrfDecsn", "주권 관련 사채권 양도 결정", ("주권관련사채권양도결정",)),
     Endpoint("2020050", "cmpMgDecsn", "회사합병 결정", ("회사합병결정",)),

@@ -10,6 +10,7 @@ ERROR-602 too many calls, ERROR-5xx/6xx server trouble).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import httpx
@@ -66,7 +67,7 @@ def parse_page(response: httpx.Response, endpoint: str) -> tuple[list[dict[str, 
         if code == "ERROR-602":
             raise QuotaExceededError(SOURCE, endpoint, message)
         raise (RetryableServiceError if code in _RETRYABLE_CODES else ServiceError)(SOURCE, endpoint, message)
-    search = body.get("StatisticSearch") if isinstance(body, dict) else None
+    search: Any = body.get("StatisticSearch") if isinstance(body, dict) else None
     try:
         rows = search["row"]
         total = int(search["list_total_count"])
@@ -131,7 +132,7 @@ class EcosClient:
                 f"{MARKET_RATES}/D/{start:%Y%m%d}/{end:%Y%m%d}/{item_code}"
             )
             page, total = self._caller.call(
-                endpoint, lambda url=url: self._caller.http.build_request("GET", url), lambda r: parse_page(r, endpoint)
+                endpoint, partial(self._caller.http.build_request, "GET", url), lambda r: parse_page(r, endpoint)
             )
             rows.extend(page)
             first += PAGE_ROWS

@@ -22,8 +22,7 @@ import sqlalchemy as sa
 import tenacity
 
 from dart_assets.core.redaction import key_id, redact
-from dart_assets.sources.dart.client import call_stats, log_retry
-from dart_assets.sources.http.calls import CallCounter, status_label
+from dart_assets.sources.http.calls import CallCounter, call_stats, log_retry, status_label
 from dart_assets.sources.http.errors import (
     DailyBudgetExhaustedError,
     MalformedResponseError,
@@ -146,7 +145,9 @@ class MarketCaller:
         self._limiter.wait()
         request = build()
         request.extensions[KEY_EXTENSION] = self._key
-        http_status, error, value = None, None, None
+        http_status: int | None = None
+        error: MarketError | None = None
+        value: T | None = None
         started = time.perf_counter()
         try:
             response = self.http.send(request)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+import tenacity
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +79,30 @@ class CallCounter:
 def call_counts(conn: sa.Connection) -> list[dict[str, Any]]:
     """Every counter row: service, endpoint, status, error, calls, latency_s."""
     return [dict(r) for r in conn.execute(_COUNTS).mappings()]
+
+
+def call_stats(calls: Sequence[Any]) -> dict[str, Any]:
+    """Totals of call records (anything with endpoint, attempt, error, latency_ms), for run
+    metadata; the OpenDART client and the market clients report the same fields."""
+    latencies = sorted(c.latency_ms for c in calls)
+
+    def pct(q: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1) if latencies else 0.0
+
+    return {
+        "api_calls": len(calls),
+        "retries": sum(1 for c in calls if c.attempt > 1),
+        "errors": sum(1 for c in calls if c.error),
+        "calls_by_endpoint": dict(Counter(c.endpoint for c in calls)),
+        "latency_ms_total": round(sum(latencies), 1),
+        "latency_ms_p50": pct(0.5),
+        "latency_ms_p95": pct(0.95),
+        "latency_ms_max": round(latencies[-1], 1) if latencies else 0.0,
+    }
+
+
+def log_retry(state: tenacity.RetryCallState) -> None:
+    """tenacity's before_sleep for every client: what failed and when the next try comes."""
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    logger.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)

@@ -25,9 +25,11 @@ import sqlalchemy as sa
 from dart_assets.core.partitions import ECOS_API_POOL, KRX_API_POOL, MARKET_PARTITIONS, SEOUL
 from dart_assets.sources.ecos import client as ecos
 from dart_assets.sources.ecos.client import EcosClient
+from dart_assets.sources.ecos.resource import EcosResource
 from dart_assets.sources.http.errors import QUOTA_ERRORS, MarketError, NotYetPublishedError, ServiceError
 from dart_assets.sources.krx import client as krx
 from dart_assets.sources.krx.client import KrxClient
+from dart_assets.sources.krx.resource import KrxResource
 from dart_assets.sources.loaders import PartitionStats, market_loader
 from dart_assets.sources.market.schemas import key_fields, market_frame, market_schema
 from dart_assets.sources.market.tables import (
@@ -39,9 +41,9 @@ from dart_assets.sources.market.tables import (
     STOCK_TRADES,
     RawTable,
 )
-from dart_assets.sources.resources import EcosResource, KrxResource, WarehouseResource
 from dart_assets.sources.runs import MeteredClient, PartitionLoad, calls_since, commit_partition, walk_partitions
 from dart_assets.validation.quarantine import split_valid
+from dart_assets.warehouse.resource import WarehouseResource
 
 PUBLISHED_BY = clock(9, 0)  # KRX publishes a session after midnight, before 09:00 KST the next day
 
@@ -147,6 +149,7 @@ def load_bond_yields(
         else:  # a weekday the exchange was closed (or a malformed TIME): kept in the archive
             owner = max((s for s in ordered if s <= iso), default=ordered[0])
             archived[owner].append(row)
+    error: MarketError | None
     if not by_session.get(ordered[-1]):
         error = missing_session_error(ecos.SOURCE, f"StatisticSearch/{ecos.MARKET_RATES}", last)
         if isinstance(error, NotYetPublishedError):

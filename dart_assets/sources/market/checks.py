@@ -6,10 +6,12 @@ options is absent, or when the number of KOSPI issues is outside a plausible ban
 answer would skew breadth and 52-week highs and lows without failing validation).
 """
 
+from collections.abc import Sequence
+
 import dagster as dg
 import sqlalchemy as sa
 
-from dart_assets.sources.resources import WarehouseResource
+from dart_assets.warehouse.resource import WarehouseResource
 
 ISSUE_COUNT_BAND = (700, 1200)  # KOSPI listed ~950 issues in 2020-2026
 _LISTED = 20
@@ -42,7 +44,7 @@ ISSUE_COUNT_SQL = f"""
 """
 
 
-def failing_sessions(conn: sa.Connection, sql: str, dates: list[str]) -> list[dict]:
+def failing_sessions(conn: sa.Connection, sql: str, dates: Sequence[str]) -> list[dict]:
     """The sessions of `dates` that `sql` reports, as JSON-ready dicts."""
     rows = conn.execute(sa.text(sql), {"dates": dates}).mappings().all()
     return [{k: (v.isoformat() if k == "date" else str(v)) for k, v in row.items()} for row in rows]

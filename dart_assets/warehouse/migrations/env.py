@@ -7,7 +7,9 @@ config = context.config
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "sqlalchemy.url is not set"
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         connection.execute(text("CREATE SCHEMA IF NOT EXISTS dart_ops"))
         # Serialise concurrent upgrades (several runs starting at once).

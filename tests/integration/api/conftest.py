@@ -26,7 +26,8 @@ select to_char(d, 'YYYYMMDD') || lpad(i::text, 6, '0'), case when i % 2 = 0 then
        '회사' || i, null, 'Y', '주요사항보고서', '회사', d::date, ''
 from generate_series(date '2026-09-10', date '2026-09-16', interval '1 day') d, generate_series(1, 3) i;
 insert into dart_marts.disclosure_impact_scores
-select rcept_no, rcept_dt, corp_code, case when right(rcept_no, 1) = '1' then 'buyback' else 'ir' end, 50 + length(rcept_no) % 7, null
+select rcept_no, rcept_dt, corp_code, case when right(rcept_no, 1) = '1' then 'buyback' else 'ir' end,
+       50 + length(rcept_no) % 7, null
 from dart_raw.disclosures;
 insert into dart_marts.daily_disclosure_sentiment
 select d::date, 3, 55.5 from generate_series(date '2026-09-10', date '2026-09-16', interval '1 day') d;
@@ -35,7 +36,8 @@ insert into dart_marts.market_moving_events values
     ('2026-09-15:burst:00126380', '2026-09-15', 'company_burst', null, 3.1),
     ('2026-09-16:shift', '2026-09-16', 'sentiment_shift', null, -2.2);
 insert into dart_marts.fear_greed_index
-select d::date, 40 + extract(day from d), 'fear' from generate_series(date '2026-09-10', date '2026-09-16', interval '1 day') d;
+select d::date, 40 + extract(day from d), 'fear'
+from generate_series(date '2026-09-10', date '2026-09-16', interval '1 day') d;
 insert into dart_marts.index_weights values
     ('2026-09-14', 'momentum', 0.5, true), ('2026-09-14', 'disclosure_sentiment', 0.5, true),
     ('2026-09-16', 'momentum', 0.6, true), ('2026-09-16', 'disclosure_sentiment', 0.4, true);

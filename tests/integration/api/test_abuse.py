@@ -58,7 +58,8 @@ def test_a_known_key_keeps_working_while_its_address_floods_unknown_ones(engine)
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+                "create schema dart_marts; "
+                "create table dart_marts.fear_greed_index (date date, value numeric, label text)"
             )
         )
     with TestClient(create_app(engine=engine, rate_limit="1000/minute")) as client:
@@ -75,7 +76,8 @@ def test_a_known_key_keeps_working_when_its_address_is_over_the_address_limit(en
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+                "create schema dart_marts; "
+                "create table dart_marts.fear_greed_index (date date, value numeric, label text)"
             )
         )
     with TestClient(create_app(engine=engine, rate_limit="8/hour", address_limit="10/hour")) as client:
@@ -101,7 +103,8 @@ def test_a_known_key_outlives_its_cache_while_its_address_presents_unknown_ones(
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+                "create schema dart_marts; "
+                "create table dart_marts.fear_greed_index (date date, value numeric, label text)"
             )
         )
     with TestClient(create_app(engine=engine, auth_failure_limit="3/hour")) as client:
@@ -120,7 +123,8 @@ def test_a_revoked_key_loses_its_exemption(engine) -> None:
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "create schema dart_marts; create table dart_marts.fear_greed_index (date date, value numeric, label text)"
+                "create schema dart_marts; "
+                "create table dart_marts.fear_greed_index (date date, value numeric, label text)"
             )
         )
     app = create_app(engine=engine, address_limit="10/hour")

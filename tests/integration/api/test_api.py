@@ -19,7 +19,8 @@ create table dart_marts.disclosure_impact_scores (
 insert into dart_marts.fear_greed_index values ('2026-09-14', 41.5, 'fear'), ('2026-09-15', 62.0, 'greed');
 insert into dart_raw.disclosures (rcept_no, corp_code, corp_name, stock_code, corp_cls, report_nm, flr_nm, rcept_dt, rm)
 values ('20260915000123', '00126380', '삼성전자', '005930', 'Y', '자기주식취득결정', '삼성전자', '2026-09-15', '유'),
-       ('20260915800456', '00164779', 'SK하이닉스', '000660', 'Y', '기업설명회(IR)개최              ', 'SK하이닉스', '2026-09-15', '유');
+       ('20260915800456', '00164779', 'SK하이닉스', '000660', 'Y', '기업설명회(IR)개최              ',
+        'SK하이닉스', '2026-09-15', '유');
 insert into dart_marts.disclosure_impact_scores values ('20260915000123', '2026-09-15', '00126380', 'buyback', 65);
 """
 

@@ -34,8 +34,6 @@ from tests.support import samples
 from tests.support.dbt import run_dbt
 from tests.support.market_rows import fill_market_raw
 
-pytestmark = pytest.mark.integration
-
 MARKET_START, MARKET_END = date(2025, 1, 2), date(2026, 3, 16)
 # The dashboard's "now": the evening of the last session, Asia/Seoul (09:00 UTC = 18:00 KST).
 NOW = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
@@ -114,7 +112,8 @@ def _operational_state(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO dart_ops.partition_loads (asset_key, partition_key, total_count, fetched, inserted, loaded_at) "
+                "INSERT INTO dart_ops.partition_loads "
+                "(asset_key, partition_key, total_count, fetched, inserted, loaded_at) "
                 "VALUES ('dart_raw/disclosures', '2026-03-13', 40, 40, 40, now() - interval '3 days'), "
                 "('dart_raw/disclosures', '2026-03-16', 35, 35, 35, now() - interval '2 hours'), "
                 "('market_raw/kospi_index', '2026-03-16', 2, 2, 2, now() - interval '1 hour')"

@@ -21,14 +21,12 @@ from dart_assets.alerting.channels import LogChannel
 from dart_assets.api.app import create_app
 from dart_assets.cli import main as dart_fg
 from dart_assets.core.redaction import key_id
+from dart_assets.sources.dart.breaker import CircuitBreaker
 from dart_assets.sources.dart.client import DartClient
 from dart_assets.sources.dart.paging import DISCLOSURE_FIELDS
-from dart_assets.sources.http.breaker import CircuitBreaker
 from dart_assets.sources.krx.client import KrxClient
 from dart_assets.sources.loaders import PartitionStats, load_disclosures
 from dart_assets.validation.quarantine import Quarantined
-
-pytestmark = pytest.mark.integration
 
 DART_KEY = "MetricsDartKey0123456789abcdefghijABCDEF"  # 40 alphanumerics
 KRX_KEY = "MetricsKrxKey0123456789"

@@ -79,7 +79,8 @@ def test_a_cursor_survives_rows_arriving_on_earlier_pages(client, marts) -> None
     with marts.begin() as conn:
         conn.execute(
             sa.text(
-                "insert into dart_marts.disclosure_impact_scores values ('20260910000000', '2026-09-10', '00126380', 'ir', 50, null)"
+                "insert into dart_marts.disclosure_impact_scores "
+                "values ('20260910000000', '2026-09-10', '00126380', 'ir', 50, null)"
             )
         )
     second = client.get(

@@ -18,7 +18,6 @@ from dart_assets.recovery import sensors as recovery_sensors
 from dart_assets.recovery.dead_letters import list_dead_letters
 from dart_assets.scheduling.schedules import seoul_date
 
-pytestmark = pytest.mark.integration
 PARTITION = "2026-11-20"
 ONCE = {"slack": ["open", "resolved"], "json": ["open", "resolved"], "email": ["open", "resolved"]}
 OPEN_ONLY = {"slack": ["open"], "json": ["open"], "email": ["open"]}
@@ -191,7 +190,8 @@ def test_incomplete_partitions_one_alert_per_asset_one_recovery(alert_env, engin
                 sa.text(
                     "INSERT INTO dart_ops.partition_loads (asset_key, partition_key, total_count, fetched, loaded_at) "
                     "VALUES ('dart_raw/disclosures', :p, 120, :f, now() - make_interval(days => :d)) "
-                    "ON CONFLICT (asset_key, partition_key) DO UPDATE SET fetched = EXCLUDED.fetched, loaded_at = EXCLUDED.loaded_at"
+                    "ON CONFLICT (asset_key, partition_key) "
+                    "DO UPDATE SET fetched = EXCLUDED.fetched, loaded_at = EXCLUDED.loaded_at"
                 ),
                 {"p": partition, "f": fetched, "d": days_ago},
             )

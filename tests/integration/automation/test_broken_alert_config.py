@@ -24,9 +24,8 @@ from dart_assets.alerting.alerts import Finding, raise_incident
 from dart_assets.alerting.channels import LogChannel, SlackWebhook
 from dart_assets.alerting.sensors import alert_outbox
 from dart_assets.cli import main
-from dart_assets.sources.http.breaker import CircuitBreaker
+from dart_assets.sources.dart.breaker import CircuitBreaker
 
-pytestmark = pytest.mark.integration
 LOCATION = Path(__file__).with_name("sensor_location.py")
 
 

@@ -15,7 +15,6 @@ from dart_assets.scheduling.schedules import (
     dart_weekly_sunday,
 )
 
-pytestmark = pytest.mark.integration
 SEOUL = ZoneInfo("Asia/Seoul")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import dagster as dg
-import pytest
 import sqlalchemy as sa
 
 from dart_assets.alerting import sensors
@@ -18,9 +17,7 @@ from dart_assets.ops import sensors as ops_sensors
 from dart_assets.recovery import dead_letters
 from dart_assets.recovery import sensors as recovery_sensors
 from dart_assets.scheduling.schedules import seoul_date
-from dart_assets.sources.http.breaker import CircuitBreaker
-
-pytestmark = pytest.mark.integration
+from dart_assets.sources.dart.breaker import CircuitBreaker
 
 
 def _audit(engine: sa.Engine) -> list[dict]:
@@ -236,7 +233,7 @@ class _Inbox:
 
 def test_dart_down_is_alerted_when_the_breaker_opens_and_once_when_it_closes(dart_env, engine) -> None:
     from dart_assets.alerting.alerts import deliver_outbox, reconcile
-    from dart_assets.sources.http.breaker import BREAKER_NAME
+    from dart_assets.sources.dart.breaker import BREAKER_NAME
 
     inbox = _Inbox()
     breaker = CircuitBreaker(engine, name=BREAKER_NAME, failure_threshold=3)

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import pytest
 import sqlalchemy as sa
 from dagster._daemon.types import DaemonHeartbeat
 
@@ -18,9 +17,7 @@ from dart_assets.core.redaction import key_id
 from dart_assets.core.settings import get_settings
 from dart_assets.ops.retention import retention
 from dart_assets.recovery import dead_letters
-from dart_assets.sources.http.breaker import CircuitBreaker
-
-pytestmark = pytest.mark.integration
+from dart_assets.sources.dart.breaker import CircuitBreaker
 
 
 def _health(capsys, *args: str) -> tuple[int, dict]:
@@ -100,13 +97,15 @@ def _old_rows(engine: sa.Engine) -> None:
                 INSERT INTO dart_ops.quarantine (asset_key, partition_key, reason, payload, quarantined_at) VALUES
                   ('dart_raw/disclosures', '2020-01-02', 'bad', '{}', now() - interval '400 days'),
                   ('dart_raw/disclosures', '2026-11-02', 'bad', '{}', now());
-                INSERT INTO dart_ops.alert_incidents (incident_key, kind, status, summary, opened_at, resolved_at) VALUES
+                INSERT INTO dart_ops.alert_incidents
+                  (incident_key, kind, status, summary, opened_at, resolved_at) VALUES
                   ('old', 'quota', 'resolved', 's', now() - interval '400 days', now() - interval '399 days'),
                   ('still-open', 'quota', 'open', 's', now() - interval '400 days', NULL);
                 INSERT INTO dart_ops.dead_letters (job_name, partition_key, error, status, resolved_at) VALUES
                   ('dart_daily', '2020-01-02', 'e', 'resolved', now() - interval '400 days'),
                   ('dart_daily', '2020-01-03', 'e', 'open', NULL);
-                INSERT INTO dart_ops.audit_log (actor, action, at) VALUES ('a', 'x', now() - interval '4000 days'), ('a', 'y', now());
+                INSERT INTO dart_ops.audit_log (actor, action, at) VALUES
+                  ('a', 'x', now() - interval '4000 days'), ('a', 'y', now());
                 """
             )
         )

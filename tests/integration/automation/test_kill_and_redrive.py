@@ -30,7 +30,7 @@ from dart_assets.recovery import dead_letters
 from dart_assets.recovery import sensors as recovery_sensors
 from simulators.server import Faults, SimulatorConfig, run_simulator
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+pytestmark = pytest.mark.timeout(240)
 REPO = Path(__file__).resolve().parents[3]
 VOLUME = 420  # filings a business day: five list.json pages of 100
 JOB = "dart_daily"
@@ -154,7 +154,8 @@ def _stored(engine: sa.Engine, day: str) -> tuple[int, int, int | None, int | No
         ).one()
         load = conn.execute(
             sa.text(
-                "SELECT total_count, fetched FROM dart_ops.partition_loads WHERE asset_key LIKE '%disclosures' AND partition_key = :d"
+                "SELECT total_count, fetched FROM dart_ops.partition_loads "
+                "WHERE asset_key LIKE '%disclosures' AND partition_key = :d"
             ),
             {"d": day},
         ).first()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from benchmarks import evaluate_index as ev
@@ -14,8 +13,6 @@ from benchmarks.replay_market_history import fill
 from simulators import dataset
 from tests.support import samples
 from tests.support.dbt import run_dbt
-
-pytestmark = pytest.mark.integration
 
 
 def _generated_rows(day: date, n: int) -> list[dict]:

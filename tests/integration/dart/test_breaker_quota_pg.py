@@ -10,8 +10,6 @@ from dart_assets.core.redaction import key_id
 from dart_assets.sources.dart import CircuitBreaker, errors
 from dart_assets.sources.http.quota import PostgresQuota, seoul_today
 
-pytestmark = pytest.mark.integration
-
 
 def test_breaker_opens_after_the_threshold_and_refuses_calls(engine):
     breaker = CircuitBreaker(engine, failure_threshold=3, cooldown_s=60)

@@ -11,8 +11,6 @@ from dart_assets.cli import main
 from dart_assets.core.settings import get_settings
 from dart_assets.sources.dart import LIST_FIELDS
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def env(monkeypatch, sim, keys, tmp_path):
@@ -94,7 +92,7 @@ def test_wrong_key_and_quota_are_clear_errors_without_traceback(env, sim, keys, 
 
 
 def test_list_goes_through_the_shared_breaker(env, dart_env, db_url, sim, keys, capsys):
-    from dart_assets.sources.http.breaker import CircuitBreaker
+    from dart_assets.sources.dart.breaker import CircuitBreaker
 
     env.setenv("DART_API_KEY", keys.KEY)
     get_settings.cache_clear()

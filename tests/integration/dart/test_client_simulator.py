@@ -3,14 +3,11 @@
 import logging
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from dart_assets import simulator
 from dart_assets.sources.dart import LIST_FIELDS, errors
-
-pytestmark = pytest.mark.integration
+from simulators.recorded import DATA_DIR
 
 DAY = date(2026, 9, 15)  # a Tuesday
 
@@ -88,7 +85,7 @@ def test_company_and_accounts(sim, dart):
 
 
 def test_multi_accounts_batches_100_codes_a_call(sim, dart):
-    recorded = Path(simulator.__file__).with_name("data") / "CORPCODE_listed_2025-07-25.xml"
+    recorded = DATA_DIR / "CORPCODE_listed_2025-07-25.xml"
     listed = re.findall(r"<corp_code>(\d{8})</corp_code>", recorded.read_text(encoding="utf-8"))[:150]
     accounts = dart().multi_accounts(listed, 2023, "11011")
     batches = [r.params["corp_code"].split(",") for r in sim.requests]

@@ -4,14 +4,11 @@ import gzip
 import json
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from dart_assets.core.partitions import DISCLOSURES_KEY
 from dart_assets.core.settings import get_settings
 from dart_assets.sources.dart.client import DartClient
-
-pytestmark = pytest.mark.integration
 
 DAY = "2025-07-21"  # a Monday, a business day
 COLUMNS = "rcept_no, corp_code, corp_name, stock_code, corp_cls, report_nm, flr_nm, rcept_dt, rm"

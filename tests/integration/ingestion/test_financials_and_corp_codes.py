@@ -4,13 +4,10 @@ import math
 from datetime import date
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from dart_assets.core.partitions import CORP_CODES_KEY, DISCLOSURES_KEY, FINANCIAL_ACCOUNTS_KEY
 from dart_assets.sources.dart.assets.financials import reports_to_fetch
-
-pytestmark = pytest.mark.integration
 
 WEEK = "2025-03-17"  # Monday of a week in the annual-report season (사업보고서 (2024.12))
 WEEK_DAYS = ("2025-03-17", "2025-03-23")
@@ -38,7 +35,7 @@ def test_weekly_financials_ask_only_the_weeks_filers_in_batches_of_100(materiali
     assert all(len(batch) <= 100 for batch in asked)
     annual = {
         c
-        for r, batch in zip(calls, asked)
+        for r, batch in zip(calls, asked, strict=True)
         if r.params["reprt_code"] == "11011" and r.params["bsns_year"] == "2024"
         for c in batch
     }
@@ -51,7 +48,8 @@ def test_weekly_financials_ask_only_the_weeks_filers_in_batches_of_100(materiali
         by_fs = dict(conn.execute(sa.text("SELECT fs_div, count(*) FROM dart_raw.financial_accounts GROUP BY 1")).all())
         amount, week_start = conn.execute(
             sa.text(
-                "SELECT thstrm_amount, week_start FROM dart_raw.financial_accounts WHERE thstrm_amount IS NOT NULL LIMIT 1"
+                "SELECT thstrm_amount, week_start FROM dart_raw.financial_accounts "
+                "WHERE thstrm_amount IS NOT NULL LIMIT 1"
             )
         ).one()
     assert set(by_fs) == {"CFS", "OFS"}  # consolidated and separate both kept
@@ -77,7 +75,8 @@ def test_corp_codes_upsert_and_track_modify_date_changes(materialize, engine) ->
     with engine.connect() as conn:
         listed, unlisted_blank = conn.execute(
             sa.text(
-                "SELECT count(stock_code), count(*) FILTER (WHERE stock_code = '' OR stock_code = ' ') FROM dart_raw.corp_codes"
+                "SELECT count(stock_code), count(*) FILTER (WHERE stock_code = '' OR stock_code = ' ') "
+                "FROM dart_raw.corp_codes"
             )
         ).one()
     assert listed > 1000 and unlisted_blank == 0

@@ -12,8 +12,6 @@ import sqlalchemy as sa
 
 from dart_assets.core.partitions import DISCLOSURES_KEY
 
-pytestmark = pytest.mark.integration
-
 # Runs the real asset, but stalls inside the load's transaction (after the upsert, before the
 # commit) and says so, so that the test can kill it at the worst moment.
 STALLING_RUN = """

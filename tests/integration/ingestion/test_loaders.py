@@ -9,8 +9,6 @@ from dart_assets.sources.dart.schemas import disclosures_frame, financial_accoun
 from dart_assets.sources.loaders import PartitionStats, load_disclosures, load_financial_accounts
 from dart_assets.validation.quarantine import Quarantined
 
-pytestmark = pytest.mark.integration
-
 KEY = "dart_raw/disclosures"
 
 

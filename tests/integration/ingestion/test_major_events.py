@@ -12,8 +12,6 @@ from dart_assets.core.partitions import DISCLOSURES_KEY, MAJOR_EVENTS_KEY
 from dart_assets.sources.dart.assets.major_events import plan_requests
 from dart_assets.sources.dart.major_events import ENDPOINTS, endpoint_for_title
 
-pytestmark = pytest.mark.integration
-
 TESTDATA = Path(__file__).parents[3] / "simulators/data/responses/material/testdata"
 RECORDED = sorted(p.stem for p in TESTDATA.glob("*.json"))
 STEM = {e.name: e.stems[0] for e in ENDPOINTS}
@@ -30,7 +28,8 @@ def add_filing(engine: sa.Engine, rcept_no: str, corp_code: str, endpoint: str, 
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO dart_raw.disclosures (rcept_no, corp_code, corp_name, corp_cls, report_nm, flr_nm, rcept_dt, rm, pblntf_ty) "
+                "INSERT INTO dart_raw.disclosures "
+                "(rcept_no, corp_code, corp_name, corp_cls, report_nm, flr_nm, rcept_dt, rm, pblntf_ty) "
                 "VALUES (:n, :c, '회사', 'Y', :t, '회사', :d, '', 'B')"
             ),
             {"n": rcept_no, "c": corp_code, "t": f"주요사항보고서({STEM[endpoint]})", "d": date.fromisoformat(day)},

@@ -16,8 +16,6 @@ from dart_assets.sources.krx.client import KOSPI_INDEX as KOSPI_ENDPOINT
 from dart_assets.sources.market.assets import KRX_TABLES, load_krx_session, market_key, missing_session_error
 from dart_assets.sources.market.tables import BOND_YIELDS, DERIVATIVE_INDICES, KOSPI_INDEX, OPTION_TRADES, STOCK_TRADES
 
-pytestmark = pytest.mark.integration
-
 RECORDED = "2024-01-04"
 MARKET_KEY = "M4rketS3cretKEY" * 2
 
@@ -52,7 +50,10 @@ def test_the_recorded_session_loads_exactly_what_krx_sent(market, materialize, e
         "SELECT clsprc_idx FROM market_raw.derivative_indices WHERE date = :d AND idx_nm = '코스피 200 변동성지수'",
         d=day,
     ) == Decimal("18.20")
-    put_call = "SELECT sum(acc_trdvol) FROM market_raw.option_trades WHERE date = :d AND prod_nm = '코스피200 옵션' AND rght_tp_nm = :r"
+    put_call = (
+        "SELECT sum(acc_trdvol) FROM market_raw.option_trades "
+        "WHERE date = :d AND prod_nm = '코스피200 옵션' AND rght_tp_nm = :r"
+    )
     assert (scalar(engine, put_call, d=day, r="PUT"), scalar(engine, put_call, d=day, r="CALL")) == (932884, 1256781)
     assert scalar(engine, "SELECT count(*) FROM market_raw.stock_trades WHERE date = :d", d=day) == 953
     # "-" is NULL, never zero: the foreign-inclusive KOSPI series has no prices

@@ -27,8 +27,6 @@ from dart_assets.sources.krx.client import (
 from simulators.market.service import MarketFaults, MarketService
 from simulators.server import SimulatorConfig, SimulatorHandle, run_simulator
 
-pytestmark = pytest.mark.integration
-
 KEY = "krxEcosTestKey0123456789"
 RECORDED = date(2024, 1, 4)
 GENERATED = date(2026, 6, 3)  # after the seed history: a generated session

@@ -8,15 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-import pytest
 import sqlalchemy as sa
 
 from dart_assets.core.partitions import DAILY_PARTITIONS, DISCLOSURES_KEY, MAJOR_EVENTS_KEY, MARKET_PARTITIONS
 from dart_assets.sources.market.assets import MARKET_KEYS
 from tests.support import samples
 from tests.support.market_rows import fill_market_raw
-
-pytestmark = pytest.mark.integration
 
 # EARLIER has a filing severe enough for market_moving_events (none on the other two days).
 EARLIER, DAY, NEXT_DAY = date(2026, 3, 16), date(2026, 3, 19), date(2026, 3, 20)

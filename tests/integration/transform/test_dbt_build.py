@@ -9,8 +9,6 @@ import sqlalchemy as sa
 
 from tests.support import samples
 
-pytestmark = pytest.mark.integration
-
 
 def rows(engine: sa.Engine, sql: str, **params) -> list[sa.Row]:
     with engine.connect() as conn:
@@ -41,7 +39,7 @@ def test_score_is_the_documented_monotonic_function_of_expected_return(built_war
     for r in scored:
         assert float(r.impact_score) == pytest.approx(50 + 45 * math.tanh(float(r.expected_ar_pct) / 4), abs=0.006)
     by_return = sorted({(float(r.expected_ar_pct), float(r.impact_score)) for r in scored})
-    assert all(a[1] <= b[1] for a, b in zip(by_return, by_return[1:]))
+    assert all(a[1] <= b[1] for a, b in zip(by_return, by_return[1:], strict=False))
 
 
 @pytest.mark.parametrize(
@@ -178,7 +176,8 @@ def test_mart_contracts_are_enforced_in_the_database(built_warehouse: sa.Engine)
         with built_warehouse.begin() as conn:
             conn.execute(
                 sa.text(
-                    """insert into dart_marts.disclosure_impact_scores (rcept_no, rcept_dt, corp_code, event_type, impact_score)
+                    """insert into dart_marts.disclosure_impact_scores
+                         (rcept_no, rcept_dt, corp_code, event_type, impact_score)
                        values ('20990101000001', '2099-01-01', '00000001', 'buyback', 150)"""
                 )
             )
@@ -198,7 +197,7 @@ def test_decayed_sentiment_keeps_events_for_their_half_life(built_warehouse: sa.
            where sentiment_weight > 0 and rcept_dt <= '2026-03-20' and rcept_dt > '2026-03-20'::date - 60""",
     )
     decay = [0.5 ** (r.age / float(r.half_life_days)) for r in recent]
-    expected = 50 + sum(d * (float(r.impact_score) - 50) for d, r in zip(decay, recent)) / (sum(decay) + 3)
+    expected = 50 + sum(d * (float(r.impact_score) - 50) for d, r in zip(decay, recent, strict=True)) / (sum(decay) + 3)
     assert float(day.decayed_sentiment_score) == pytest.approx(expected, abs=0.006)
     assert any(r.age > 0 for r in recent)  # earlier days really count
 
@@ -246,7 +245,8 @@ def test_mcclellan_summation_follows_its_recursion(built_warehouse: sa.Engine) -
     by_day = rows(
         built_warehouse,
         """select date,
-                  coalesce(sum(acc_trdval) filter (where fluc_rt > 0), 0) - coalesce(sum(acc_trdval) filter (where fluc_rt < 0), 0) as diff
+                  coalesce(sum(acc_trdval) filter (where fluc_rt > 0), 0)
+                    - coalesce(sum(acc_trdval) filter (where fluc_rt < 0), 0) as diff
            from market_raw.stock_trades group by date order by date""",
     )
     modelled = {r.date: r for r in rows(built_warehouse, "select * from dart_intermediate.int_market__breadth")}
@@ -271,7 +271,8 @@ def test_strength_counts_52_week_market_value_extremes(built_warehouse: sa.Engin
     among them) against the model's daily counts."""
     trades = rows(
         built_warehouse,
-        """select isu_cd, date, tdd_clsprc, nullif(tdd_hgprc, 0) * list_shrs as high_cap, nullif(tdd_lwprc, 0) * list_shrs as low_cap
+        """select isu_cd, date, tdd_clsprc, nullif(tdd_hgprc, 0) * list_shrs as high_cap,
+                  nullif(tdd_lwprc, 0) * list_shrs as low_cap
            from market_raw.stock_trades order by isu_cd, date""",
     )
     expected: dict = {}
@@ -309,7 +310,8 @@ def test_ktb10_falls_back_to_the_krx_benchmark_when_ecos_has_no_row(built_wareho
         """select count(*) as n from market_raw.kospi_index s
            where s.idx_nm = '코스피'
              and not exists (select 1 from market_raw.bond_yields y where y.date = s.date and y.item_code = '010210000')
-             and exists (select 1 from market_raw.government_bonds b where b.date = s.date and b.bnd_exp_tp_nm = '10')""",
+             and exists (select 1 from market_raw.government_bonds b
+                         where b.date = s.date and b.bnd_exp_tp_nm = '10')""",
     )
     assert len(fallback) == missing.n  # the synthetic market leaves ECOS out on every 37th session
 

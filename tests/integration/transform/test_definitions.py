@@ -18,8 +18,6 @@ from dart_assets.core.partitions import (
 )
 from dart_assets.sources.market.assets import MARKET_KEYS
 
-pytestmark = pytest.mark.integration
-
 MARTS = [
     "disclosure_impact_scores",
     "daily_disclosure_sentiment",

@@ -206,10 +206,16 @@ def _zip(xml: bytes) -> bytes:
     return buffer.getvalue()
 
 
-CORPCODE = """<?xml version="1.0" encoding="UTF-8"?><result>
-<list><corp_code>00126380</corp_code><corp_name>삼성전자</corp_name><corp_eng_name>SAMSUNG ELECTRONICS CO,.LTD</corp_eng_name><stock_code>005930</stock_code><modify_date>20250403</modify_date></list>
-<list><corp_code>00434003</corp_code><corp_name>다코</corp_name><corp_eng_name>Daco corporation</corp_eng_name><stock_code> </stock_code><modify_date>20170630</modify_date></list>
-</result>""".encode()
+CORPCODE = (
+    '<?xml version="1.0" encoding="UTF-8"?><result>\n'
+    "<list><corp_code>00126380</corp_code><corp_name>삼성전자</corp_name>"
+    "<corp_eng_name>SAMSUNG ELECTRONICS CO,.LTD</corp_eng_name><stock_code>005930</stock_code>"
+    "<modify_date>20250403</modify_date></list>\n"
+    "<list><corp_code>00434003</corp_code><corp_name>다코</corp_name>"
+    "<corp_eng_name>Daco corporation</corp_eng_name><stock_code> </stock_code>"
+    "<modify_date>20170630</modify_date></list>\n"
+    "</result>"
+).encode()
 
 
 def test_corp_codes_from_the_zip(fake, make_client):
@@ -234,7 +240,10 @@ def test_corp_codes_from_the_zip(fake, make_client):
 
 
 def test_corp_codes_xml_error_body_is_the_typed_error(fake, make_client):
-    body = '<?xml version="1.0" encoding="UTF-8"?><result><status>010</status><message>등록되지 않은 키입니다.</message></result>'
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><result><status>010</status>'
+        "<message>등록되지 않은 키입니다.</message></result>"
+    )
     fake.routes["corpCode.xml"] = lambda r: httpx.Response(
         200, content=body.encode(), headers={"content-type": "application/xml"}
     )

@@ -31,7 +31,7 @@ def test_a_year_splits_into_calendar_quarters():
 def test_windows_are_contiguous_and_within_dart_three_month_limit(bgn, end):
     windows = split_windows(bgn, end)
     assert windows[0][0] == bgn and windows[-1][1] == end
-    for (a, b), (c, _) in zip(windows, windows[1:]):
+    for (_a, b), (c, _) in zip(windows, windows[1:], strict=False):
         assert (c - b).days == 1
     for a, b in windows:
         assert a <= b <= add_months(a, 3)  # DART accepts bgn_de + 3 months >= end_de

@@ -11,7 +11,7 @@ import pytest
 from dart_assets.sources.archive import archive_path, write_jsonl_gz
 from dart_assets.sources.dart.assets.disclosures import partition_of_rows, windows
 from dart_assets.sources.dart.assets.financials import report_codes
-from dart_assets.sources.http.breaker import COOLDOWN_S
+from dart_assets.sources.dart.breaker import COOLDOWN_S
 from dart_assets.sources.policies import DART_RETRY_POLICY
 from dart_assets.sources.runs import split_count, split_total
 

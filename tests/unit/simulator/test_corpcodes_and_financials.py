@@ -14,13 +14,14 @@ from simulators.protocol import ApiError
 
 SEED = 42
 ANNUAL_FIELDS = [
-    "rcept_no", "bsns_year", "corp_code", "stock_code", "reprt_code", "account_nm", "fs_div", "fs_nm", "sj_div", "sj_nm",
-    "thstrm_nm", "thstrm_dt", "thstrm_amount", "frmtrm_nm", "frmtrm_dt", "frmtrm_amount",
+    "rcept_no", "bsns_year", "corp_code", "stock_code", "reprt_code", "account_nm", "fs_div", "fs_nm", "sj_div",
+    "sj_nm", "thstrm_nm", "thstrm_dt", "thstrm_amount", "frmtrm_nm", "frmtrm_dt", "frmtrm_amount",
     "bfefrmtrm_nm", "bfefrmtrm_dt", "bfefrmtrm_amount", "ord", "currency",
 ]  # fmt: skip
 QUARTER_IS_FIELDS = [
-    "rcept_no", "bsns_year", "corp_code", "stock_code", "reprt_code", "account_nm", "fs_div", "fs_nm", "sj_div", "sj_nm",
-    "thstrm_nm", "thstrm_dt", "thstrm_amount", "thstrm_add_amount", "frmtrm_nm", "frmtrm_dt", "frmtrm_amount",
+    "rcept_no", "bsns_year", "corp_code", "stock_code", "reprt_code", "account_nm", "fs_div", "fs_nm", "sj_div",
+    "sj_nm", "thstrm_nm", "thstrm_dt", "thstrm_amount", "thstrm_add_amount", "frmtrm_nm", "frmtrm_dt",
+    "frmtrm_amount",
     "frmtrm_add_amount", "ord", "currency",
 ]  # fmt: skip
 

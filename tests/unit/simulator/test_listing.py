@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from simulators.dataset import Filing
-from simulators.listing import THREE_MONTH_MESSAGE, add_months, page_payload, parse_query, select
+from simulators.listing import THREE_MONTH_MESSAGE, page_payload, parse_query, select
 from simulators.protocol import STATUS_MESSAGES, ApiError
 
 TODAY = date(2026, 6, 30)
@@ -19,18 +19,6 @@ def _status(params: dict[str, str]) -> str:
     except ApiError as error:
         return error.status
     return "000"
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2026, 2, 6), 3, date(2026, 5, 6)),
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),
-        (date(2025, 11, 30), 3, date(2026, 2, 28)),
-    ],
-)
-def test_calendar_months_are_added_with_month_end_clamping(start: date, months: int, expected: date) -> None:
-    assert add_months(start, months) == expected
 
 
 def test_three_calendar_months_without_corp_code_and_no_more() -> None:

@@ -109,7 +109,9 @@ def validate_items(
 def filing_dates(engine: sa.Engine, rcept_nos: Sequence[str], day: date) -> list[str]:
     """The rcept_dt (ISO) of each filing as dart_raw.disclosures has it, else `day`."""
     with engine.connect() as conn:
-        known = dict(conn.execute(_FILING_DATES, {"nos": list(set(rcept_nos))}).all()) if rcept_nos else {}
+        known: dict[str, date] = (
+            dict(conn.execute(_FILING_DATES, {"nos": list(set(rcept_nos))}).tuples().all()) if rcept_nos else {}
+        )
     return [(known.get(n) or day).isoformat() for n in rcept_nos]
 
 

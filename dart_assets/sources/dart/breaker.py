@@ -85,7 +85,10 @@ class CircuitBreaker:
         self._ensured = False
 
     def __repr__(self) -> str:
-        return f"CircuitBreaker(name={self.name!r}, failure_threshold={self.failure_threshold}, cooldown_s={self.cooldown_s})"
+        return (
+            f"CircuitBreaker(name={self.name!r}, failure_threshold={self.failure_threshold}, "
+            f"cooldown_s={self.cooldown_s})"
+        )
 
     def add_secrets(self, secrets: tuple[str, ...]) -> None:
         """Literal secrets to scrub from stored errors (the client registers its keys here)."""
