@@ -51,7 +51,7 @@ from dart_assets.sources.dart.paging import (
     split_windows,
 )
 from dart_assets.sources.dart.transport import KEY_EXTENSION, KeyInjectingTransport
-from dart_assets.sources.http.calls import CallCounter, call_stats, log_retry, status_label
+from dart_assets.sources.http.calls import CallCounter, call_stats, retry_logger, status_label
 from dart_assets.sources.http.quota import MemoryQuota, PostgresQuota, QuotaLedger
 from dart_assets.sources.http.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
 
@@ -200,7 +200,7 @@ class DartClient:
             stop=tenacity.stop_after_attempt(max_attempts),
             wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
             retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, DartError) and exc.retryable),
-            before_sleep=log_retry,
+            before_sleep=retry_logger(logger),
             reraise=True,
         )
         self.calls: list[CallRecord] = []

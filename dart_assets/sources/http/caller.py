@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import tenacity
 
 from dart_assets.core.redaction import key_id, redact
-from dart_assets.sources.http.calls import CallCounter, call_stats, log_retry, status_label
+from dart_assets.sources.http.calls import CallCounter, call_stats, retry_logger, status_label
 from dart_assets.sources.http.errors import (
     DailyBudgetExhaustedError,
     MalformedResponseError,
@@ -119,7 +119,7 @@ class MarketCaller:
             stop=tenacity.stop_after_attempt(max_attempts),
             wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
             retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, MarketError) and exc.retryable),
-            before_sleep=log_retry,
+            before_sleep=retry_logger(logger),
             reraise=True,
         )
         self.calls: list[CallRecord] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -101,8 +101,13 @@ def call_stats(calls: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def log_retry(state: tenacity.RetryCallState) -> None:
-    """tenacity's before_sleep for every client: what failed and when the next try comes."""
-    exc = state.outcome.exception() if state.outcome else None
-    wait = state.next_action.sleep if state.next_action else 0.0
-    logger.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)
+def retry_logger(log: logging.Logger) -> Callable[[tenacity.RetryCallState], None]:
+    """tenacity's before_sleep for a client: what failed and when the next try comes, in the
+    client's own log, so that an operator filters retries by the source that had them."""
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        log.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)
+
+    return before_sleep

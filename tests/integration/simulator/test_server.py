@@ -157,7 +157,7 @@ def test_valid_keys_restrict_access_and_the_key_is_never_logged(caplog: pytest.L
         assert http.get("/list.json", params={"crtfc_key": KEY, "bgn_de": DAY, "end_de": DAY}).json()["status"] == "000"
         assert all("crtfc_key" not in r.params for r in sim.requests)
         assert [r.status for r in sim.requests] == ["010", "000"]
-    server_lines = [r.getMessage() for r in caplog.records if r.name.startswith(("dart_assets", "uvicorn"))]
+    server_lines = [r.getMessage() for r in caplog.records if r.name.startswith(("simulators", "uvicorn"))]
     assert any("list.json" in line for line in server_lines)
     assert not [line for line in server_lines if KEY in line or "z" * 40 in line]
 
