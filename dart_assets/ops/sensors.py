@@ -13,8 +13,6 @@ from dart_assets.warehouse.audit import record_action
 from dart_assets.warehouse.db import get_engine
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
-CHECK_HISTORY = 200  # recent results read per check: a few months of daily partitions
-MAX_LISTED = 100  # partitions named in one incident's details
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,8 +29,6 @@ from dart_assets.sources.http.quota import quota_allows, quota_usage
 from dart_assets.warehouse.db import get_engine
 
 RUNNING = dg.DefaultSensorStatus.RUNNING
-CHECK_HISTORY = 200  # recent results read per check: a few months of daily partitions
-MAX_LISTED = 100  # partitions named in one incident's details
 
 
 # ---------------------------------------------------------------------------------------------
