@@ -26,8 +26,7 @@ from dart_assets.sources.dart.checks import (
 )
 from dart_assets.sources.dart.resource import DartResource
 from dart_assets.sources.dart.schemas import ACCOUNT_KEY, MAJOR_EVENT_KEY
-from dart_assets.sources.market.assets import MARKET_ASSETS, market_key
-from dart_assets.sources.market.assets import RESOURCES as MARKET_RESOURCES
+from dart_assets.sources.market.assets import MARKET_ASSETS, RESOURCES as MARKET_RESOURCES, market_key
 from dart_assets.sources.market.checks import (
     ISSUE_COUNT_BAND,
     ISSUE_COUNT_SQL,

@@ -29,16 +29,20 @@ import sqlalchemy as sa
 from psycopg2.extras import execute_values
 
 from dart_assets.core.calendar import xkrx
-from dart_assets.sources.ecos.client import CORPORATE_AA_MINUS_3Y as AA_MINUS
-from dart_assets.sources.ecos.client import CORPORATE_BBB_MINUS_3Y as BBB_MINUS
-from dart_assets.sources.ecos.client import ITEMS as ECOS_ITEMS
-from dart_assets.sources.ecos.client import KTB_3Y as KTB3Y
-from dart_assets.sources.ecos.client import KTB_10Y as KTB10Y
-from dart_assets.sources.krx.client import DERIVATIVE_INDICES as DERIVATIVE_INDICES_EP
-from dart_assets.sources.krx.client import GOVERNMENT_BONDS as GOVERNMENT_BONDS_EP
-from dart_assets.sources.krx.client import KOSPI_INDEX as KOSPI_INDEX_EP
-from dart_assets.sources.krx.client import OPTION_TRADES as OPTION_TRADES_EP
-from dart_assets.sources.krx.client import STOCK_TRADES as STOCK_TRADES_EP
+from dart_assets.sources.ecos.client import (
+    CORPORATE_AA_MINUS_3Y as AA_MINUS,
+    CORPORATE_BBB_MINUS_3Y as BBB_MINUS,
+    ITEMS as ECOS_ITEMS,
+    KTB_3Y as KTB3Y,
+    KTB_10Y as KTB10Y,
+)
+from dart_assets.sources.krx.client import (
+    DERIVATIVE_INDICES as DERIVATIVE_INDICES_EP,
+    GOVERNMENT_BONDS as GOVERNMENT_BONDS_EP,
+    KOSPI_INDEX as KOSPI_INDEX_EP,
+    OPTION_TRADES as OPTION_TRADES_EP,
+    STOCK_TRADES as STOCK_TRADES_EP,
+)
 from dart_assets.sources.market.assets import KRX_TABLES as TABLE_OF_ENDPOINT
 from dart_assets.sources.market.tables import BOND_YIELDS, RawTable
 

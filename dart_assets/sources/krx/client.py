@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from dart_assets.core.settings import DEFAULT_KRX_BASE_URL as DEFAULT_BASE_URL
-from dart_assets.core.settings import Settings, SettingsError, get_settings
+from dart_assets.core.settings import DEFAULT_KRX_BASE_URL as DEFAULT_BASE_URL, Settings, SettingsError, get_settings
 from dart_assets.sources.http.caller import MarketCaller
 from dart_assets.sources.http.errors import (
     MalformedResponseError,

@@ -14,8 +14,7 @@ KST (the step retries later); after that it is an error naming the session.
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta
-from datetime import time as clock
+from datetime import date, datetime, time as clock, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 

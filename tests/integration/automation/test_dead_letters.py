@@ -14,8 +14,7 @@ from dart_assets.cli import main
 from dart_assets.core.redaction import key_id
 from dart_assets.core.settings import get_settings
 from dart_assets.ops import sensors as ops_sensors
-from dart_assets.recovery import dead_letters
-from dart_assets.recovery import sensors as recovery_sensors
+from dart_assets.recovery import dead_letters, sensors as recovery_sensors
 from dart_assets.scheduling.schedules import seoul_date
 from dart_assets.sources.dart.breaker import CircuitBreaker
 

@@ -26,8 +26,7 @@ from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from dart_assets.alerting.config import load_ops_config
 from dart_assets.core.settings import get_settings
-from dart_assets.recovery import dead_letters
-from dart_assets.recovery import sensors as recovery_sensors
+from dart_assets.recovery import dead_letters, sensors as recovery_sensors
 from simulators.server import Faults, SimulatorConfig, run_simulator
 
 pytestmark = pytest.mark.timeout(240)

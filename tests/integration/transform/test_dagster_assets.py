@@ -61,8 +61,7 @@ def severe_events(engine: sa.Engine) -> tuple[set[tuple], set[tuple]]:
 def test_dart_daily_on_a_fresh_warehouse_then_the_partition_again(
     dart_env: Path, db_url: str, dbt_manifest: Path
 ) -> None:
-    from dart_assets.transform.defs import dbt_daily_models
-    from dart_assets.transform.defs import defs as transform_defs
+    from dart_assets.transform.defs import dbt_daily_models, defs as transform_defs
     from dart_assets.transform.project import dbt_resource
 
     engine = sa.create_engine(db_url)
