@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 # opendart-api.md §4 (cpaikr/opendart schemas.yaml, x-opendart-code-descriptions).
 STATUS_MESSAGES = {
@@ -45,7 +46,7 @@ def error_payload(error: ApiError) -> dict[str, str]:
     return {"status": error.status, "message": error.message}
 
 
-def json_body(payload: dict[str, object]) -> bytes:
+def json_body(payload: Mapping[str, object]) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 

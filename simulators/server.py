@@ -39,7 +39,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -177,7 +176,7 @@ class Simulator:
     def _error(self, error: ApiError, zip_endpoint: bool, fault: str | None = None) -> Reply:
         if zip_endpoint:
             return Reply(xml_error_body(error), XML_TYPE, error.status, 200, fault)
-        return Reply(json_body(cast(dict[str, object], error_payload(error))), JSON_TYPE, error.status, 200, fault)
+        return Reply(json_body(error_payload(error)), JSON_TYPE, error.status, 200, fault)
 
     def _check_key(self, key: str | None) -> None:
         valid = self.config.valid_keys

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from dart_assets.core.settings import SettingsError, get_settings
+
 REDACTED = "***"
 _KEY_PARAM = re.compile(r"(crtfc_key=)[^&\s'\"<>]*", re.IGNORECASE)
 # Anything shaped like an OpenDART key, configured or not: alerts and logs leave the machine.
@@ -32,8 +34,6 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
 
 def redact_keys(text: str) -> str:
     """`text` without the configured keys, `crtfc_key=` values or 40-character key look-alikes."""
-    from dart_assets.core.settings import SettingsError, get_settings  # settings stay import-free of this
-
     try:
         keys = get_settings().api_keys
     except SettingsError:

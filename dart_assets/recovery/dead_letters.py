@@ -11,6 +11,7 @@ Partition ranges (single-run backfills) are stored as "start...end", Dagster's n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,11 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG as RANGE_END_TAG,
-)
-from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG as RANGE_START_TAG,
-)
-from dagster._core.storage.tags import (
     PARTITION_NAME_TAG as PARTITION_TAG,
 )
 
@@ -57,7 +54,7 @@ def abandoned_incident_key(letter_id: int) -> str:
     return f"dead_letter_abandoned:{letter_id}"
 
 
-def partition_of_tags(tags: dict[str, str]) -> str | None:
+def partition_of_tags(tags: Mapping[str, str]) -> str | None:
     """The partition (or "start...end" range) a run covered, from its Dagster tags."""
     if tags.get(PARTITION_TAG):
         return tags[PARTITION_TAG]

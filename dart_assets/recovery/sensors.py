@@ -5,8 +5,6 @@ them once the DART circuit breaker is closed and a key has quota left.
 
 from __future__ import annotations
 
-from typing import cast
-
 import dagster as dg
 import sqlalchemy as sa
 from dagster._core.storage.tags import RETRY_NUMBER_TAG, WILL_RETRY_TAG
@@ -41,7 +39,7 @@ def handle_run_failure(
     """Record a final failure; a run Dagster will retry is left alone (its retry decides)."""
     if run.tags.get(WILL_RETRY_TAG) == "true":
         return None
-    partition = dead_letters.partition_of_tags(cast(dict[str, str], run.tags))
+    partition = dead_letters.partition_of_tags(run.tags)
     attempts = int(run.tags.get(RETRY_NUMBER_TAG, 0)) + 1
     letter = dead_letters.record_dead_letter(
         engine, run.job_name, partition, run.run_id, redact_keys(error), attempts=attempts
@@ -83,7 +81,7 @@ def handle_run_failure(
 
 def handle_run_success(engine: sa.Engine, channels: list[Channel], run: dg.DagsterRun) -> list[int]:
     """Resolve the letters this run covers and send the recovery for their incidents."""
-    partition = dead_letters.partition_of_tags(cast(dict[str, str], run.tags))
+    partition = dead_letters.partition_of_tags(run.tags)
     settled = dead_letters.resolve_for_run(engine, run.job_name, partition, run.run_id)
     note = f"run {run.run_id} succeeded"
     for key in {partition, *(p for _, p in settled)}:

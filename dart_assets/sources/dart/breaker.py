@@ -63,13 +63,16 @@ _FAILURE = sa.text(
 )
 
 
+BREAKER_NAME = "dart_api"  # the breaker every OpenDART caller shares
+
+
 class CircuitBreaker:
     """Shared open/half-open/closed state for one external dependency."""
 
     def __init__(
         self,
         engine: sa.Engine,
-        name: str = "dart_api",
+        name: str = BREAKER_NAME,
         failure_threshold: int = 5,
         cooldown_s: float = COOLDOWN_S,
         *,
@@ -140,9 +143,6 @@ class CircuitBreaker:
             "last_failure_at": row.last_failure_at,
             "last_error": row.last_error,
         }
-
-
-BREAKER_NAME = "dart_api"  # the breaker every OpenDART caller shares
 
 
 def breaker_status(engine: sa.Engine) -> dict[str, Any]:
