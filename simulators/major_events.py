@@ -86,6 +86,7 @@ _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 _DECIMAL = re.compile(r"^\d+\.(\d+)$")
 ALLOTMENT_METHODS = ("주주배정증자", "주주배정후 실권주 일반공모", "제3자배정증자", "일반공모증자", "주주우선공모증자")
 BOND_ISSUE_METHODS = ("사모", "공모")
+SPLIT_METHODS = ("인적분할", "물적분할")
 
 
 def endpoint_of_title(report_nm: str) -> str | None:
@@ -134,6 +135,8 @@ def _value(rng: random.Random, name: str, template: str, filed: date, filing: Fi
         return rng.choice(ALLOTMENT_METHODS)
     if name == "bdis_mthn":
         return rng.choice(BOND_ISSUE_METHODS)
+    if name == "dv_mth":
+        return rng.choice(SPLIT_METHODS)
     board = name.endswith("bddd") or name in ("aq_dd", "dp_dd")
     if _KOREAN_DATE.match(template) or _YMD.match(template):
         offset = -rng.randint(0, 2) if board else rng.randint(1, 120)

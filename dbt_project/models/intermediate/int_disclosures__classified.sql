@@ -7,10 +7,11 @@
 ) }}
 {#-
     Event type of each filing: the first taxonomy pattern (lowest priority) matching
-    "<event title>|<remark>", then the conditions the title and remark can decide
-    (evidence doc §2): rights offerings by allotment method (DS005 piicDecsn's ic_mthn first,
-    then the remark), 인적/물적 split, dividend raised or cut, half-year review bundles graded by
-    the remark; each condition's return is in seeds/event_conditions.csv. Earnings and company size need the financials and are
+    "<event title>|<remark>", then the conditions the DS005 details, title and remark can
+    decide (evidence doc §2): rights offerings by allotment method (piicDecsn's ic_mthn first,
+    then the remark), 인적/물적 split (cmpDvDecsn's dv_mth first, then the title), dividend
+    raised or cut, half-year review bundles graded by the remark; each condition's return is
+    in seeds/event_conditions.csv. Earnings and company size need the financials and are
     applied in disclosure_impact_scores. A title no pattern matches takes the type of its DART
     category (seeds/dart_categories.csv, neutral); "other" only when DART gave no category.
     Incremental on the daily partition window like the marts it feeds.
@@ -113,10 +114,14 @@ conditioned as (
                     end
                 )
             when m.event_type = 'company_split' then
-                case
-                    when m.classify_text ~ '인적분할' then 'spin_off'
-                    when m.classify_text ~ '물적분할' then 'split_off'
-                end
+                -- DART's statement of the split method (cmpDvDecsn) first, then the title and remark
+                coalesce(
+                    t.split_method,
+                    case
+                        when m.classify_text ~ '인적분할' then 'spin_off'
+                        when m.classify_text ~ '물적분할' then 'split_off'
+                    end
+                )
             when m.event_type = 'dividend' then
                 case
                     when m.remark ~ '(감액|감소|삭감|축소|무배당|미지급)' then 'dividend_cut'

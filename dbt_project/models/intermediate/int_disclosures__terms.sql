@@ -28,6 +28,7 @@ select
     r.rcept_no,
     r.endpoint,
     r.method,
+    r.split_method,
     r.amount_krw,
     r.has_refixing_floor,
     case when r.shares_before > 0 then r.new_shares / r.shares_before end as share_ratio

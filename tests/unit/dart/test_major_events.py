@@ -88,3 +88,15 @@ def test_generated_items_are_deterministic_and_shaped_like_dart() -> None:
     assert (
         all(isinstance(v, str) for v in item.values()) and event_amount(item["fdpp_op"]) and event_date(item["ssl_bgd"])
     )
+
+
+def test_generated_splits_vary_their_method_as_dart_states_it() -> None:
+    """Scores sign a split by cmpDvDecsn's dv_mth, so the simulator must generate both methods."""
+    from simulators.recorded import Filing
+
+    split = Filing("00126380", "A", "005930", "Y", "주요사항보고서(회사분할결정)", "", "A", "20250721", "", "B")
+    methods = {
+        simulated.generated_item("cmpDvDecsn", split._replace(rcept_no=f"2025072100{n:04d}"), seed=42)["dv_mth"]
+        for n in range(20)
+    }
+    assert methods == set(simulated.SPLIT_METHODS)

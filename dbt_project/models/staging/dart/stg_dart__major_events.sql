@@ -6,6 +6,8 @@
     parsed for analysis beside them.
     - method: how a rights issue is allotted (ic_mthn), normalised to the conditions of
       int_disclosures__classified;
+    - split_method: 인적분할 (spin_off) or 물적분할 (split_off), cmpDvDecsn's dv_mth: the
+      title of a 회사분할결정 rarely says which, and the evidence signs them oppositely;
     - new_shares / shares_before: a rights or bonus issue against the shares outstanding before it;
     - dilution_pct: the shares a CB/BW/EB converts into, as DART states them against the total;
     - has_refixing_floor: a CB/BW whose conversion price can be refixed down to a floor
@@ -31,6 +33,10 @@ select
         when {{ rights }} ~ '주주배정' then 'shareholder_allotment'
         when {{ rights }} ~ '(일반공모|주주우선공모)' then 'public_offering'
     end as method,
+    case
+        when endpoint = 'cmpDvDecsn' and details->>'dv_mth' ~ '인적분할' then 'spin_off'
+        when endpoint = 'cmpDvDecsn' and details->>'dv_mth' ~ '물적분할' then 'split_off'
+    end as split_method,
     case endpoint
         when 'piicDecsn' then {{ dart_sum(["details->>'nstk_ostk_cnt'", "details->>'nstk_estk_cnt'"]) }}
         when 'fricDecsn' then {{ dart_sum(["details->>'nstk_ostk_cnt'", "details->>'nstk_estk_cnt'"]) }}
