@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks.common import RESULTS, measured_on, scratch_postgres, table
+from dart_assets.sources.dart.major_events import endpoint_for_title
 from dart_assets.transform.project import build_args
 from tests.support import samples
 from tests.support.dbt import run_dbt
@@ -89,7 +90,8 @@ def report(engine: sa.Engine, n_loaded: int) -> str:
     lines = [
         f"`python -m benchmarks.classification_report`: {n_loaded:,} recorded real filings (every file of "
         "simulators/data with titles: 110 large caps 2025-03..2026-03, all 502 filings of 2022-01-03, "
-        "와이지-원 2016-2025, DartNotice titles, the watch-list sample) through dbt up to "
+        "와이지-원 2016-2025, DartNotice titles, the watch-list sample, the filings of the real DS005 items of "
+        "responses/material), with those DS005 details and 와이지-원's financials, through dbt up to "
         f"disclosure_impact_scores. {measured_on()}",
         "",
         f"- **Classified: {classified:,} of {total:,} = {share:.2%}** (goal >= 97%); routine {routine:,} "
@@ -184,17 +186,90 @@ def out_of_sample(engine: sa.Engine, cut: date = CUT) -> str:
     return "\n".join(lines)
 
 
-def neutral_share(engine: sa.Engine) -> tuple[int, int]:
-    """(non-routine filings scoring exactly 50, non-routine filings), 'other' excluded."""
+#: Each non-routine filing with the polarity its type has before any condition.
+_FLAT_SQL = """
+with kinds as (
+    select distinct on (event_type) event_type, polarity
+    from (select event_type, polarity, priority from dart_staging.event_taxonomy
+          union all select event_type, polarity, 100000 from dart_staging.dart_categories) as k
+    order by event_type, priority
+)
+select s.rcept_no, s.report_nm, s.event_type, s.event_condition, s.terms_endpoint, s.impact_score,
+       s.is_withdrawn, k.polarity as type_polarity
+from dart_marts.disclosure_impact_scores as s
+left join kinds as k using (event_type)
+where not s.is_routine and s.event_type <> 'other'
+"""
+
+#: Why a non-routine filing scores exactly 50, in the order flat_reason tries them.
+_REASONS = {
+    "withdrawn": "withdrawn (rm 철): expects no move",
+    "no_figure": "provisional earnings: DART gives no structured figure at filing time (neutral by rule)",
+    "no_evidence": "type with no evidenced direction (tier 0 in the taxonomy: merger, guarantee, rumour answer...)",
+    "ds005_missing": "conditional, DS005 endpoint exists, its details not loaded",
+    "financials_missing": "30% earnings change, no financial report (fnlttMultiAcnt) of the company before it",
+    "no_source": "conditional, no structured source for the deciding fact (dividend amount, stake change...)",
+    "decided_flat": "conditional, facts present, rule gives no move",
+}
+
+
+def flat_reason(row: sa.Row) -> str:
+    """The reason a non-routine filing scores exactly 50 (keys of _REASONS)."""
+    if row.is_withdrawn:
+        return "withdrawn"
+    if row.event_type == "earnings_prelim":
+        return "no_figure"
+    if row.type_polarity != "conditional":
+        return "no_evidence"
+    if row.event_condition is not None or row.terms_endpoint is not None:
+        return "decided_flat"
+    if row.event_type == "earnings_change":
+        return "financials_missing"
+    return "ds005_missing" if endpoint_for_title(row.report_nm) else "no_source"
+
+
+def neutral_share(engine: sa.Engine) -> str:
+    """Non-routine filings scoring exactly 50, each with the reason it has no direction.
+
+    The reasons separate what the recorded data lack (DS005 details, a structured figure) from
+    what the evidence itself leaves neutral, so the share that better data could still move is
+    measured rather than guessed.
+    """
     with engine.connect() as conn:
-        return tuple(
-            conn.execute(
-                sa.text(
-                    """select count(*) filter (where impact_score = 50), count(*)
-               from dart_marts.disclosure_impact_scores where not is_routine and event_type <> 'other'"""
+        rows = conn.execute(sa.text(_FLAT_SQL)).all()
+    flat = [r for r in rows if r.impact_score == 50]
+    reasons = Counter(flat_reason(r) for r in flat)
+    types: dict[str, Counter] = {k: Counter() for k in _REASONS}
+    for r in flat:
+        types[flat_reason(r)][r.event_type] += 1
+    decided = [r for r in rows if r.type_polarity == "conditional" and r.event_type != "earnings_prelim"
+               and (r.event_condition is not None or r.terms_endpoint is not None)]  # fmt: skip
+    decided_flat = sum(r.impact_score == 50 for r in decided)
+    movable = reasons["ds005_missing"] + reasons["financials_missing"]
+    floor = len(flat) - movable
+    lines = [
+        f"- **Non-routine filings scoring exactly 50: {len(flat):,} of {len(rows):,} = {len(flat) / len(rows):.0%}**"
+        " (goal < 35%; see why below).",
+        f"- Conditional filings whose facts are present (DS005 details, remark, or the financials): {len(decided):,},"
+        f" of which {decided_flat:,} score exactly 50.",
+        f"- If every filing with a DS005 endpoint had its details and every company its financials, at most {movable:,}"
+        " more would get a direction:"
+        f" the share cannot fall under {floor / len(rows):.0%} on these filings while the rules keep to the evidence.",
+        "",
+        *table(
+            ("why exactly 50", "filings", "share of non-routine", "largest types"),
+            [
+                (
+                    text,
+                    f"{reasons[key]:,}",
+                    f"{reasons[key] / len(rows):.1%}",
+                    ", ".join(f"{t} {n}" for t, n in types[key].most_common(4)) or "-",
                 )
-            ).one()
-        )
+                for key, text in _REASONS.items()
+            ],
+        ),
+    ]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -205,16 +280,18 @@ def main() -> None:
     with scratch_postgres() as url:
         engine = sa.create_engine(url)
         samples.load_disclosures(engine, rows)
+        n_events = samples.load_major_events(engine)  # the real DS005 items, each with its filing
+        samples.load_financials(engine)
         dbt_or_fail(build_args() + ["--select", "+disclosure_impact_scores"], url)
-        text = report(engine, len(rows))
+        text = report(engine, len(rows) + n_events)
         split = out_of_sample(engine)
-        flat, scored = neutral_share(engine)
+        flat = neutral_share(engine)
         engine.dispose()
-    split += f"\n- Non-routine filings scoring exactly 50: {flat:,} of {scored:,} = {flat / scored:.0%}."
-    print(text + "\n\n" + split)
+    print(text + "\n\n" + split + "\n\n" + flat)
     if not args.no_write:
         write_subsection("Classification coverage", text)
         write_subsection("Classification out of sample", split)
+        write_subsection("Filings without a direction", flat)
         print(f"written to {RESULTS}")
 
 
