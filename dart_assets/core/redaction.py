@@ -1,7 +1,7 @@
 """Keeping the source keys out of every string that leaves a client, an alert or a log line.
 
 The key travels in the query string (`crtfc_key=...`), so any URL, log line or exception text
-is a potential leak. The client never puts the key on the request it logs (see transport.py);
+is a potential leak. The client never puts the key on the request it logs (see sources/http/transport.py);
 these helpers are the second line of defence for text that came from elsewhere.
 """
 

@@ -21,7 +21,6 @@ from typing import Any, TypeVar, cast
 
 import httpx
 import sqlalchemy as sa
-import tenacity
 
 from dart_assets.core.redaction import key_id, redact
 from dart_assets.core.settings import Settings, SettingsError, get_settings
@@ -50,10 +49,10 @@ from dart_assets.sources.dart.paging import (
     read_window,
     split_windows,
 )
-from dart_assets.sources.dart.transport import KEY_EXTENSION, KeyInjectingTransport
-from dart_assets.sources.http.calls import CallCounter, call_stats, retry_logger, status_label
-from dart_assets.sources.http.quota import MemoryQuota, PostgresQuota, QuotaLedger
-from dart_assets.sources.http.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
+from dart_assets.sources.http.calls import CallCounter, call_stats, retry_policy, status_label
+from dart_assets.sources.http.quota import QuotaLedger, quota_ledger
+from dart_assets.sources.http.ratelimit import rate_limiter
+from dart_assets.sources.http.transport import KEY_EXTENSION, SecretInjectingTransport, with_url
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +65,11 @@ MAX_BODY_BYTES = 64 * 2**20
 #: httpx's timeout bounds each read; this bounds the whole answer (a server trickling bytes).
 DEADLINE_S = 120.0
 _CORP_CODE = re.compile(r"^\d{8}$")
+
+
+def _with_crtfc_key(request: httpx.Request, key: str) -> httpx.Request:
+    """OpenDART takes the key as the `crtfc_key` query parameter (added on the wire only)."""
+    return with_url(request, request.url.copy_merge_params({"crtfc_key": key}))
 
 
 @dataclass(frozen=True)
@@ -176,14 +180,8 @@ class DartClient:
         self.key_ids = tuple(key_id(k) for k in keys)
         self._rejected: dict[int, DartError] = {}
         self.base_url = base_url.rstrip("/")
-        self._quota: QuotaLedger = (
-            PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
-        )
-        self._limiter = (
-            SharedIntervalLimiter(engine, RATE_LIMIT_NAME, requests_per_second)
-            if engine
-            else MinIntervalLimiter(requests_per_second)
-        )
+        self._quota: QuotaLedger = quota_ledger(engine, daily_call_budget)
+        self._limiter = rate_limiter(engine, RATE_LIMIT_NAME, requests_per_second)
         self._counter = CallCounter(engine, "dart") if engine else None
         self._breaker = breaker
         if breaker is not None:
@@ -192,16 +190,12 @@ class DartClient:
         self.max_body_bytes = max_body_bytes
         self.deadline_s = deadline_s
         self._http = httpx.Client(
-            transport=KeyInjectingTransport(transport or httpx.HTTPTransport()),
+            transport=SecretInjectingTransport(transport or httpx.HTTPTransport(), _with_crtfc_key),
             timeout=timeout,
             headers={"User-Agent": "dart-fg"},
         )
-        self._retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(max_attempts),
-            wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
-            retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, DartError) and exc.retryable),
-            before_sleep=retry_logger(logger),
-            reraise=True,
+        self._retrying = retry_policy(
+            logger, DartError, max_attempts=max_attempts, backoff_base_s=backoff_base_s, backoff_max_s=backoff_max_s
         )
         self.calls: list[CallRecord] = []
 

@@ -26,6 +26,7 @@ from dart_assets.sources.http.errors import (
     ServiceError,
     TransportError,
 )
+from dart_assets.sources.http.transport import with_url
 
 SOURCE = "ECOS"
 MARKET_RATES = "817Y002"
@@ -39,13 +40,7 @@ _RETRYABLE_CODES = ("ERROR-500", "ERROR-600", "ERROR-601")
 def _with_key_segment(request: httpx.Request, key: str) -> httpx.Request:
     parts = request.url.path.split("/")
     parts[parts.index(_KEY_PLACEHOLDER)] = key
-    return httpx.Request(
-        request.method,
-        request.url.copy_with(path="/".join(parts)),
-        headers=request.headers,
-        stream=request.stream,
-        extensions=dict(request.extensions),
-    )
+    return with_url(request, request.url.copy_with(path="/".join(parts)))
 
 
 def parse_page(response: httpx.Response, endpoint: str) -> tuple[list[dict[str, Any]], int]:

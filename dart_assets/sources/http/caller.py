@@ -19,42 +19,22 @@ from typing import Any, TypeVar
 
 import httpx
 import sqlalchemy as sa
-import tenacity
 
 from dart_assets.core.redaction import key_id, redact
-from dart_assets.sources.http.calls import CallCounter, call_stats, retry_logger, status_label
+from dart_assets.sources.http.calls import CallCounter, call_stats, retry_policy, status_label
 from dart_assets.sources.http.errors import (
     DailyBudgetExhaustedError,
     MalformedResponseError,
     MarketError,
     TransportError,
 )
-from dart_assets.sources.http.quota import MemoryQuota, PostgresQuota, QuotaLedger
-from dart_assets.sources.http.ratelimit import MinIntervalLimiter, SharedIntervalLimiter
+from dart_assets.sources.http.quota import QuotaLedger, quota_ledger
+from dart_assets.sources.http.ratelimit import rate_limiter
+from dart_assets.sources.http.transport import KEY_EXTENSION, SecretInjectingTransport
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-KEY_EXTENSION = "dart_fg.market_key"
-
-
-class SecretInjectingTransport(httpx.BaseTransport):
-    """Puts the key on the wire request only (see dart/transport.py for why).
-
-    `inject(request, key)` returns the request to send; the request httpx logs, returns and
-    attaches to exceptions never holds the key.
-    """
-
-    def __init__(self, inner: httpx.BaseTransport, inject: Callable[[httpx.Request, str], httpx.Request]) -> None:
-        self.inner = inner
-        self.inject = inject
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        key = request.extensions.pop(KEY_EXTENSION, None)
-        return self.inner.handle_request(request if key is None else self.inject(request, key))
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 @dataclass(frozen=True)
@@ -101,26 +81,16 @@ class MarketCaller:
         # The ledger row names the service too: dart_ops.api_quota_usage holds OpenDART keys as
         # bare fingerprints, and a KRX key's budget is not an OpenDART key's.
         self._ledger_id = f"{source}:{self.key_id}"
-        self._quota: QuotaLedger = (
-            PostgresQuota(engine, daily_call_budget) if engine else MemoryQuota(daily_call_budget)
-        )
+        self._quota: QuotaLedger = quota_ledger(engine, daily_call_budget)
         self._counter = CallCounter(engine, source.lower()) if engine else None
-        self._limiter = (
-            SharedIntervalLimiter(engine, source.lower(), requests_per_second)
-            if engine
-            else MinIntervalLimiter(requests_per_second)
-        )
+        self._limiter = rate_limiter(engine, source.lower(), requests_per_second)
         self.http = httpx.Client(
             transport=SecretInjectingTransport(transport or httpx.HTTPTransport(), inject),
             timeout=timeout,
             headers={"User-Agent": "dart-fg"},
         )
-        self._retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(max_attempts),
-            wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
-            retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, MarketError) and exc.retryable),
-            before_sleep=retry_logger(logger),
-            reraise=True,
+        self._retrying = retry_policy(
+            logger, MarketError, max_attempts=max_attempts, backoff_base_s=backoff_base_s, backoff_max_s=backoff_max_s
         )
         self.calls: list[CallRecord] = []
 

@@ -111,3 +111,22 @@ def retry_logger(log: logging.Logger) -> Callable[[tenacity.RetryCallState], Non
         log.warning("%s; retrying (attempt %d failed) in %.2f s", exc, state.attempt_number, wait)
 
     return before_sleep
+
+
+def retry_policy(
+    log: logging.Logger,
+    error: type[Exception],
+    *,
+    max_attempts: int,
+    backoff_base_s: float,
+    backoff_max_s: float,
+) -> tenacity.Retrying:
+    """Exponential backoff with jitter for the client's own `error`s that say a later attempt may
+    succeed (`retryable`); anything else, and the last failure, is raised as it came."""
+    return tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(max_attempts),
+        wait=tenacity.wait_exponential_jitter(initial=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s),
+        retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, error) and getattr(exc, "retryable", False)),
+        before_sleep=retry_logger(log),
+        reraise=True,
+    )

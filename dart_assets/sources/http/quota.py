@@ -134,6 +134,11 @@ class PostgresQuota:
         return bool(row and row.exhausted)
 
 
+def quota_ledger(engine: sa.Engine | None, budget: int) -> QuotaLedger:
+    """The ledger every run shares when there is a warehouse, else one for this process."""
+    return PostgresQuota(engine, budget) if engine is not None else MemoryQuota(budget)
+
+
 def quota_usage(db: sa.Engine | sa.Connection, day: date, *, market: bool = False) -> dict[str, dict[str, Any]]:
     """Calls and exhaustion per key fingerprint on one Asia/Seoul day: OpenDART keys, or with
     `market` the KRX/ECOS keys (ledger ids "KRX:<fingerprint>", "ECOS:<fingerprint>")."""

@@ -87,3 +87,12 @@ class SharedIntervalLimiter:
         if delay:
             self._sleep(delay)
         return delay
+
+
+def rate_limiter(
+    engine: sa.Engine | None, name: str, requests_per_second: float
+) -> MinIntervalLimiter | SharedIntervalLimiter:
+    """The ceiling every process shares under `name` when there is a warehouse, else this process's own."""
+    if engine is not None:
+        return SharedIntervalLimiter(engine, name, requests_per_second)
+    return MinIntervalLimiter(requests_per_second)
