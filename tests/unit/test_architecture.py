@@ -3,13 +3,29 @@ imports only the layers below it, and the simulators share no code with the prod
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from importlinter.cli import lint_imports
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _other_loggers_stay_enabled() -> Iterator[None]:
+    """lint_imports configures its logging with dictConfig, which disables every logger that
+    exists by then (httpx's, the clients'): later tests that read those logs would see none."""
+    enabled = [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.disabled
+    ]
+    yield
+    for logger in enabled:
+        logger.disabled = False
 
 
 def test_the_project_keeps_its_import_contracts(monkeypatch: pytest.MonkeyPatch) -> None:
