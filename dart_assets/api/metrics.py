@@ -3,7 +3,7 @@
 Each app has a registry of its own (two apps in one process, as in the tests, never share
 counters): request count and latency per method, route template and status, measured by an ASGI
 middleware outside every other (the per-address 429s and the 500s are counted too), plus the
-warehouse collector that `dart-fg metrics` also uses (automation/metrics.py) and the process's
+warehouse collector that `dart-fg metrics` also uses (ops/metrics.py) and the process's
 CPU, memory and file descriptors.
 
 Routes are labelled by their template (`/api/dart/admin/{...}` as declared), never by the raw

@@ -250,8 +250,8 @@ def events_on(conn: sa.Connection, on: date, limit: int = 20) -> list[dict[str, 
     )
 
 
-# Pipeline status. The newest load per asset is the `dart-fg health` query (automation/health.py,
-# assets_report); the API does not import the automation layer (it pulls Dagster in).
+# Pipeline status: per asset its highest partition, newest load and partition count (`dart-fg
+# health` reports the newest load's partition instead: ops/health.py, assets_report).
 PARTITION_STATUS_SQL = """
 select asset_key, max(partition_key) as last_partition, max(loaded_at) as last_loaded_at, count(*) as partitions
 from dart_ops.partition_loads group by asset_key order by asset_key

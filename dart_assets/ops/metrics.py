@@ -2,7 +2,8 @@
 
 `WarehouseCollector` reads the dart_ops tables at scrape time, in one read-only transaction
 under a short statement timeout, through the read helpers that `dart-fg health` and the sensors
-use (automation/state.py, dart/calls.py). The read API registers it beside its request metrics
+use (sources/loaders.py, sources/http/quota.py and calls.py, alerting/alerts.py,
+recovery/dead_letters.py). The read API registers it beside its request metrics
 (`/metrics`, api/metrics.py) and `dart-fg metrics --textfile PATH` writes it for
 node_exporter's textfile collector, so both report the same numbers for the same state.
 

@@ -1,7 +1,7 @@
 """Dagster definitions of the ingestion concern (merged in dart_assets/definitions.py).
 
-Schedules and sensors live in dart_assets/automation; the `dart_daily` job (disclosures and the
-dbt models downstream) in dart_assets/transform.
+Schedules live in dart_assets/scheduling, sensors in alerting, recovery and ops; the `dart_daily`
+job (disclosures and the dbt models downstream) in dart_assets/transform.
 """
 
 import dagster as dg
