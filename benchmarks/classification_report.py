@@ -213,6 +213,11 @@ _REASONS = {
 }
 
 
+def has_facts(row: sa.Row) -> bool:
+    """A conditional filing whose deciding facts arrived (a condition or its DS005 details)."""
+    return row.event_condition is not None or row.terms_endpoint is not None
+
+
 def flat_reason(row: sa.Row) -> str:
     """The reason a non-routine filing scores exactly 50 (keys of _REASONS)."""
     if row.is_withdrawn:
@@ -221,7 +226,7 @@ def flat_reason(row: sa.Row) -> str:
         return "no_figure"
     if row.type_polarity != "conditional":
         return "no_evidence"
-    if row.event_condition is not None or row.terms_endpoint is not None:
+    if has_facts(row):
         return "decided_flat"
     if row.event_type == "earnings_change":
         return "financials_missing"
@@ -238,12 +243,13 @@ def neutral_share(engine: sa.Engine) -> str:
     with engine.connect() as conn:
         rows = conn.execute(sa.text(_FLAT_SQL)).all()
     flat = [r for r in rows if r.impact_score == 50]
-    reasons = Counter(flat_reason(r) for r in flat)
-    types: dict[str, Counter] = {k: Counter() for k in _REASONS}
+    types: dict[str, Counter] = {k: Counter() for k in _REASONS}  # reason -> event type -> filings
     for r in flat:
         types[flat_reason(r)][r.event_type] += 1
-    decided = [r for r in rows if r.type_polarity == "conditional" and r.event_type != "earnings_prelim"
-               and (r.event_condition is not None or r.terms_endpoint is not None)]  # fmt: skip
+    reasons = {key: types[key].total() for key in _REASONS}
+    decided = [
+        r for r in rows if r.type_polarity == "conditional" and r.event_type != "earnings_prelim" and has_facts(r)
+    ]
     decided_flat = sum(r.impact_score == 50 for r in decided)
     movable = reasons["ds005_missing"] + reasons["financials_missing"]
     floor = len(flat) - movable
